@@ -1,0 +1,20 @@
+import { analyzeConfig } from "../../config/analyze.js";
+import { hasErrors } from "../../config/diagnostic.js";
+import { printDiagnostics, type CommonOptions } from "../common.js";
+import { ExitCode } from "../exit.js";
+import { out } from "../io.js";
+
+export async function run(_args: string[], options: CommonOptions & { format?: string }): Promise<number> {
+  const analysis = analyzeConfig({ config: options.config, profile: options.profile });
+  const failed = hasErrors(analysis.diagnostics);
+  if (options.format === "json") {
+    out(JSON.stringify({ valid: !failed, file: analysis.location.shown, diagnostics: analysis.diagnostics }, null, 2));
+  } else {
+    printDiagnostics(analysis.diagnostics, analysis.text, out);
+    if (!failed && analysis.config) {
+      const { stages, profile } = analysis.config;
+      out(`${analysis.location.shown} is valid: ${stages.length} stage${stages.length === 1 ? "" : "s"}${profile ? ` (profile ${profile})` : ""}`);
+    }
+  }
+  return failed ? ExitCode.invalid : ExitCode.ready;
+}

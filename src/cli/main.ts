@@ -1,0 +1,123 @@
+// The CLI entry: declares every command, loads each one's code only when it runs (so
+// `--version` and `--help` never load YAML, SQLite or listr2), and owns the exit code.
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { addCommonOptions, type CommonOptions } from "./common.js";
+import { ExitCode, ExitError, UsageError } from "./exit.js";
+import { debugEnabled, err } from "./io.js";
+
+const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join("\n")}\n`;
+}
+
+type Action = (args: string[], options: Record<string, unknown>) => Promise<number | void>;
+
+// Wraps a lazily imported command so commander sees a plain action.
+function lazy(load: () => Promise<{ run: Action }>) {
+  return async (...params: unknown[]) => {
+    const command = params[params.length - 1] as Command;
+    const options = command.optsWithGlobals();
+    const args = command.args;
+    const { run } = await load();
+    const code = await run(args, options);
+    if (typeof code === "number" && code !== 0) throw new ExitError(code);
+  };
+}
+
+function buildProgram(): Command {
+  const program = new Command("netra-start")
+    .description("Start a graph of init steps and services in dependency order, in parallel, with retries, health checks and rollback.")
+    .version(VERSION, "-V, --version")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 ready · 1 failed · 2 invalid config or usage · 3 degraded · 4 lock held · 130/143 interrupted\nDocs: README.md and docs/ in the package.\n`,
+    );
+
+  addCommonOptions(
+    program
+      .command("up")
+      .description("run the graph (or only the named stages and what they depend on)")
+      .argument("[stages...]", "stages to start, with their dependencies")
+      .option("-j, --concurrency <n>", "stages running at once (overrides settings.concurrency)")
+      .option("--no-rollback", "on a critical failure, leave started stages as they are")
+      .option("--allow-degraded", "exit 0 when only non-critical stages failed")
+      .option("--check", "bring everything up, wait until ready, tear it down, exit with the result")
+      .option("--dry-run", "print what would run, in order, and run nothing")
+      .option("--junit <file>", "write a JUnit XML report of the run")
+      .option("--wait-lock <duration>", "wait this long for another run's lock")
+      .option("--reset-circuits", "close every circuit breaker before starting"),
+  )
+    .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded"]))
+    .action(lazy(() => import("./commands/up.js")));
+
+  addCommonOptions(
+    program
+      .command("validate")
+      .description("check the config; exit 0 when valid, 2 when not")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
+  )
+    .addHelpText("after", examples(["netra-start validate", "netra-start validate -c deploy/startup.yaml --format json"]))
+    .action(lazy(() => import("./commands/validate.js")));
+
+  addCommonOptions(
+    program
+      .command("plan")
+      .description("show order, parallel levels and the critical path")
+      .argument("[stages...]", "only these stages and what they depend on")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json", "mermaid", "dot"]).default("text")),
+  )
+    .addHelpText("after", examples(["netra-start plan", "netra-start plan api --format mermaid", "netra-start plan --format dot | dot -Tsvg > plan.svg"]))
+    .action(lazy(() => import("./commands/plan.js")));
+
+  program
+    .command("schema")
+    .description("print the config's JSON Schema (draft 2020-12)")
+    .addHelpText("after", examples(["netra-start schema > netra-start.schema.json"]))
+    .action(lazy(() => import("./commands/schema.js")));
+
+  addCommonOptions(
+    program
+      .command("init")
+      .description("write a commented starter startup.yaml")
+      .option("--force", "overwrite an existing file"),
+  )
+    .addHelpText("after", examples(["netra-start init", "netra-start init -c services/startup.yaml --force"]))
+    .action(lazy(() => import("./commands/init.js")));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.ready;
+  } catch (error) {
+    return exitCodeFor(error);
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof ExitError) return error.exitCode;
+  if (error instanceof CommanderError) {
+    // --help and --version end through here with code 0; usage mistakes are exit 2.
+    return error.exitCode === 0 ? 0 : ExitCode.invalid;
+  }
+  if (error instanceof UsageError) {
+    err(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ""}`);
+    return ExitCode.invalid;
+  }
+  err(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+  err("This is a bug in netra-start; please report it with the output of DEBUG=netra-start.");
+  if (debugEnabled() && error instanceof Error && error.stack) err(error.stack);
+  return ExitCode.internal;
+}
+
+export type { CommonOptions };
+
+process.exitCode = await main(process.argv);

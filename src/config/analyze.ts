@@ -1,0 +1,98 @@
+// The config stage's entry point: file → typed Config, or every diagnostic at once.
+// Later stages receive only a Config that passed here (wireit's analyzer/executor split).
+import { createHash } from "node:crypto";
+import type { Diagnostic } from "./diagnostic.js";
+import { hasErrors, sortDiagnostics } from "./diagnostic.js";
+import { findConfig, readConfig, type ConfigLocation } from "./load.js";
+import { checkReferencesOnly, isPlainObject, resolveConfig } from "./resolve.js";
+import { parseSource, type ConfigSource } from "./source.js";
+import type { Config } from "./types.js";
+import { validateAgainstSchema } from "./validate-schema.js";
+
+/** yaml's own default; an alias bomb expands far past it and is refused. */
+const MAX_ALIAS_COUNT = 100;
+
+export interface AnalyzeOptions {
+  config?: string;
+  profile?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export interface Analysis {
+  location: ConfigLocation;
+  /** Present when the file was read: used to print code frames. */
+  text: string | undefined;
+  config: Config | undefined;
+  diagnostics: Diagnostic[];
+}
+
+export function analyzeConfig(options: AnalyzeOptions = {}): Analysis {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const location = findConfig(options.config, env, cwd);
+  const read = readConfig(location);
+  if (!read.ok) return { location, text: undefined, config: undefined, diagnostics: [read.diagnostic] };
+  const hash = createHash("sha256").update(read.bytes).digest("hex");
+  const result = analyzeText(location.shown, read.text, { configPath: location.path, hash, profile: options.profile ?? env.NETRA_START_PROFILE, env });
+  return { location, text: read.text, ...result };
+}
+
+export function analyzeText(
+  file: string,
+  text: string,
+  options: { configPath: string; hash?: string; profile?: string | undefined; env?: Readonly<Record<string, string | undefined>> },
+): { config: Config | undefined; diagnostics: Diagnostic[] } {
+  const { source, diagnostics } = parseSource(file, text);
+  if (hasErrors(diagnostics)) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
+  const data = toData(source, diagnostics);
+  if (data === undefined) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
+  diagnostics.push(...validateAgainstSchema(source, data));
+  if (hasErrors(diagnostics)) {
+    diagnostics.push(...checkReferencesOnly(source, data));
+    return { config: undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
+  }
+  const resolved = resolveConfig({
+    source,
+    data,
+    configPath: options.configPath,
+    hash: options.hash ?? createHash("sha256").update(text).digest("hex"),
+    profile: options.profile || undefined,
+    env: options.env ?? process.env,
+  });
+  diagnostics.push(...resolved.diagnostics);
+  const ok = !hasErrors(diagnostics);
+  return { config: ok ? resolved.config : undefined, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function toData(source: ConfigSource, diagnostics: Diagnostic[]): Record<string, unknown> | undefined {
+  const problem = (code: string, message: string, hint: string): undefined => {
+    diagnostics.push({ severity: "error", code, file: source.file, line: 1, col: 1, path: "", message, hint, length: 0 });
+    return undefined;
+  };
+  if (source.doc.contents === null || source.text.trim() === "")
+    return problem("config-empty", "config file is empty", "start from `netra-start init`, or add `version: 1` and a `stages:` mapping");
+  let data: unknown;
+  try {
+    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (error instanceof ReferenceError)
+      return problem("yaml-alias-limit", `too many alias expansions (over ${MAX_ALIAS_COUNT}): ${error.message}`, "use fewer YAML aliases (*name); this limit protects against alias bombs");
+    throw error;
+  }
+  if (!isPlainObject(data))
+    return problem("config-not-mapping", `config must be a mapping of keys, got ${Array.isArray(data) ? "a list" : `a ${typeof data}`}`, "start the file with `version: 1` and a `stages:` mapping");
+  return data;
+}
+
+// The schema and the reference check can both flag one spot (e.g. a non-string in
+// depends_on); say it once.
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.line}:${d.col}:${d.code}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,310 @@
+// From a schema-valid document to the typed Config: apply the profile, the defaults,
+// `enabled: false`, interpolation, then check what a schema cannot (references, cycles).
+// Input here has passed the JSON Schema, so shapes are trusted; values are not.
+import path from "node:path";
+import type { Diagnostic, PathSegment } from "./diagnostic.js";
+import { parseDuration, parseSize } from "./duration.js";
+import { interpolate } from "./interpolate.js";
+import { diagnosticAt, type ConfigSource } from "./source.js";
+import { didYouMean } from "./suggest.js";
+import type { Command, Config, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
+import { DEFAULT_SETTINGS, DEFAULT_STAGE, type Priority, type RestartPolicy, type StageKind } from "./types.js";
+import { buildGraph } from "../graph/stage-graph.js";
+import { findCycles } from "../graph/cycles.js";
+
+type Raw = Record<string, unknown>;
+
+export interface ResolveInput {
+  source: ConfigSource;
+  data: Raw;
+  configPath: string;
+  hash: string;
+  profile: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export function isPlainObject(value: unknown): value is Raw {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// Mappings merge key by key; lists and scalars replace (as compose's override files).
+export function deepMerge(base: Raw, over: Raw): Raw {
+  const out: Raw = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+class Resolver {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly profilePrefix: PathSegment[];
+
+  constructor(private readonly input: ResolveInput) {
+    this.profilePrefix = input.profile === undefined ? [] : ["profiles", input.profile];
+  }
+
+  // A value may come from the profile, the file, or `defaults`: point at where it is written.
+  where(stagePath: PathSegment[], defaultsPath?: PathSegment[]): PathSegment[] {
+    const candidates: PathSegment[][] = [];
+    if (this.profilePrefix.length > 0) candidates.push([...this.profilePrefix, ...stagePath]);
+    candidates.push(stagePath);
+    if (defaultsPath) {
+      if (this.profilePrefix.length > 0) candidates.push([...this.profilePrefix, ...defaultsPath]);
+      candidates.push(defaultsPath);
+    }
+    return candidates.find((c) => this.input.source.doc.hasIn(c)) ?? stagePath;
+  }
+
+  report(at: PathSegment[], fields: { code: string; message: string; hint?: string; severity?: "error" | "warning"; key?: boolean }): void {
+    this.diagnostics.push(diagnosticAt(this.input.source, at, fields));
+  }
+
+  text(value: string, at: PathSegment[]): string {
+    const result = interpolate(value, this.input.env);
+    for (const problem of result.problems) {
+      switch (problem.kind) {
+        case "required":
+          this.report(at, { code: "env-required", message: `\${${problem.name}:?} is not set: ${problem.message}`, hint: `set ${problem.name} in the environment` });
+          break;
+        case "unset":
+          this.report(at, { code: "env-unset", severity: "warning", message: `variable ${problem.name} is not set; using an empty string`, hint: `set it, or write \${${problem.name}:-default}` });
+          break;
+        case "syntax":
+          this.report(at, { code: "env-syntax", message: `invalid variable reference ${JSON.stringify(problem.text)}`, hint: "write ${NAME}, ${NAME:-default} or ${NAME:?message}; use $$ for a literal $" });
+          break;
+      }
+    }
+    return result.value;
+  }
+
+  command(value: unknown, at: PathSegment[]): Command {
+    if (typeof value === "string") return { shell: this.text(value, at) };
+    return { argv: (value as string[]).map((arg, i) => this.text(arg, [...at, i])) };
+  }
+}
+
+function selectProfile(r: Resolver, input: ResolveInput): Raw | undefined {
+  const profiles = isPlainObject(input.data.profiles) ? input.data.profiles : {};
+  if (input.profile === undefined) return {};
+  const chosen = profiles[input.profile];
+  if (isPlainObject(chosen)) return chosen;
+  const known = Object.keys(profiles);
+  r.report(known.length > 0 ? ["profiles"] : [], {
+    code: "unknown-profile",
+    message: `unknown profile "${input.profile}"`,
+    hint: known.length === 0 ? "this config defines no profiles" : (didYouMean(input.profile, known) ?? `known profiles: ${known.join(", ")}`),
+    key: known.length > 0,
+  });
+  return undefined;
+}
+
+export function resolveConfig(input: ResolveInput): { config: Config | undefined; diagnostics: Diagnostic[] } {
+  const r = new Resolver(input);
+  const profile = selectProfile(r, input);
+  if (profile === undefined) return { config: undefined, diagnostics: r.diagnostics };
+  const { profiles: _profiles, ...base } = input.data;
+  const merged = deepMerge(base, profile);
+  const defaults = isPlainObject(merged.defaults) ? merged.defaults : {};
+  const rawStages = isPlainObject(merged.stages) ? merged.stages : {};
+  const dir = path.dirname(input.configPath);
+
+  const dependencies = checkReferences(r, rawStages);
+  const stages: Stage[] = [];
+  for (const [name, dependsOn] of dependencies) {
+    const own = rawStages[name] as Raw;
+    stages.push(resolveStage(r, name, stages.length, deepMerge(defaults, own), own, dir, dependsOn));
+  }
+
+  const config: Config = {
+    path: input.configPath,
+    dir,
+    name: typeof merged.name === "string" ? merged.name : path.basename(dir),
+    profile: input.profile,
+    hash: input.hash,
+    settings: resolveSettings(isPlainObject(merged.settings) ? merged.settings : {}),
+    stages,
+  };
+  return { config, diagnostics: r.diagnostics };
+}
+
+function resolveSettings(raw: Raw): Settings {
+  const retention = isPlainObject(raw.retention) ? raw.retention : {};
+  return {
+    concurrency: (raw.concurrency as number | undefined) ?? DEFAULT_SETTINGS.concurrency,
+    degraded: (raw.degraded as Settings["degraded"] | undefined) ?? DEFAULT_SETTINGS.degraded,
+    rollback: (raw.rollback as boolean | undefined) ?? DEFAULT_SETTINGS.rollback,
+    retention: {
+      runs: (retention.runs as number | undefined) ?? DEFAULT_SETTINGS.retention.runs,
+      days: (retention.days as number | undefined) ?? DEFAULT_SETTINGS.retention.days,
+    },
+    secrets: (raw.secrets as string[] | undefined) ?? [],
+  };
+}
+
+// Only the dependency references, for a document that failed the schema: the user still
+// learns of a misspelt or cyclic depends_on in the same run as the other mistakes.
+export function checkReferencesOnly(source: ConfigSource, data: Raw): Diagnostic[] {
+  const r = new Resolver({ source, data, configPath: "", hash: "", profile: undefined, env: {} });
+  if (isPlainObject(data.stages)) checkReferences(r, data.stages);
+  return r.diagnostics;
+}
+
+// Checks every enabled stage's depends_on (unknown, self, disabled) and the cycles among
+// what is left; returns the valid dependencies of each enabled stage, in file order.
+function checkReferences(r: Resolver, rawStages: Raw): Map<string, string[]> {
+  const allNames = Object.keys(rawStages);
+  const isEnabled = (name: string) => !(isPlainObject(rawStages[name]) && rawStages[name].enabled === false);
+  const dependencies = new Map<string, string[]>();
+  for (const name of allNames.filter(isEnabled)) {
+    const stage = rawStages[name];
+    const declared = isPlainObject(stage) && Array.isArray(stage.depends_on) ? stage.depends_on : [];
+    const valid = declared.filter((dep, i): dep is string => typeof dep === "string" && checkDependency(r, name, dep, i, allNames, isEnabled));
+    dependencies.set(name, [...new Set(valid)]);
+  }
+  checkCycles(r, dependencies, rawStages);
+  return dependencies;
+}
+
+function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw, dir: string, dependsOn: string[]): Stage {
+  const at = (...field: PathSegment[]) => r.where(["stages", name, ...field], ["defaults", ...field]);
+  const kind = (s.kind as StageKind | undefined) ?? DEFAULT_STAGE.kind;
+
+  if (s.command !== undefined && s.module !== undefined)
+    r.report(at("module"), { code: "conflicting-keys", message: `"command" and "module" cannot be used together`, hint: "use exactly one of command or module", key: true });
+  const runner: Stage["runner"] =
+    s.module !== undefined
+      ? { type: "module", module: path.resolve(dir, r.text(s.module as string, at("module"))) }
+      : { type: "command", command: r.command(s.command ?? "", at("command")) };
+
+  if (own.restart !== undefined && kind !== "service")
+    r.report(at("restart"), { code: "restart-on-task", message: "restart applies only to services", hint: "remove restart, or set kind: service", key: true });
+
+  const backoff = isPlainObject(s.backoff) ? s.backoff : {};
+  const breaker = isPlainObject(s.circuit_breaker) ? s.circuit_breaker : {};
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(isPlainObject(s.env) ? s.env : {})) env[key] = r.text(String(value), at("env", key));
+
+  return {
+    name,
+    index,
+    description: s.description as string | undefined,
+    kind,
+    runner,
+    dependsOn,
+    priority: ((s.priority as string | undefined)?.toLowerCase() as Priority | undefined) ?? DEFAULT_STAGE.priority,
+    timeoutMs: ms(s.timeout, DEFAULT_STAGE.timeoutMs),
+    retries: (s.retries as number | undefined) ?? DEFAULT_STAGE.retries,
+    backoff: {
+      initialMs: ms(backoff.initial, DEFAULT_STAGE.backoff.initialMs),
+      maxMs: ms(backoff.max, DEFAULT_STAGE.backoff.maxMs),
+      factor: (backoff.factor as number | undefined) ?? DEFAULT_STAGE.backoff.factor,
+      jitter: (backoff.jitter as boolean | undefined) ?? DEFAULT_STAGE.backoff.jitter,
+    },
+    circuitBreaker: {
+      threshold: (breaker.threshold as number | undefined) ?? DEFAULT_STAGE.circuitBreaker.threshold,
+      recoveryMs: ms(breaker.recovery, DEFAULT_STAGE.circuitBreaker.recoveryMs),
+    },
+    health: resolveHealth(r, s.health, at),
+    cleanup: s.cleanup === undefined ? undefined : r.command(s.cleanup, at("cleanup")),
+    env,
+    cwd: s.cwd === undefined ? dir : path.resolve(dir, r.text(s.cwd as string, at("cwd"))),
+    requires: resolveRequires(isPlainObject(s.requires) ? s.requires : {}, dir),
+    restart: (s.restart as RestartPolicy | undefined) ?? DEFAULT_STAGE.restart,
+    killTimeoutMs: ms(s.kill_timeout, DEFAULT_STAGE.killTimeoutMs),
+  };
+}
+
+function checkDependency(r: Resolver, name: string, dep: string, i: number, allNames: string[], isEnabled: (name: string) => boolean): boolean {
+  const at = r.where(["stages", name, "depends_on", i]);
+  if (dep === name) {
+    r.report(at, { code: "self-dependency", message: `stage "${name}" depends on itself`, hint: "remove it from its own depends_on" });
+    return false;
+  }
+  if (allNames.includes(dep) && !isEnabled(dep)) {
+    r.report(at, {
+      code: "disabled-dependency",
+      message: `depends on "${dep}", which is disabled (enabled: false)`,
+      hint: `disable "${name}" too, or remove "${dep}" from its depends_on`,
+    });
+    return false;
+  }
+  if (!allNames.includes(dep)) {
+    r.report(at, { code: "unknown-stage", message: `unknown stage "${dep}"`, hint: didYouMean(dep, allNames) ?? `known stages: ${allNames.slice(0, 12).join(", ")}` });
+    return false;
+  }
+  return true;
+}
+
+function checkCycles(r: Resolver, dependencies: Map<string, string[]>, rawStages: Raw): void {
+  const graph = buildGraph([...dependencies].map(([name, dependsOn]) => ({ name, dependsOn })));
+  for (const cycle of findCycles(graph)) {
+    if (cycle.length === 1) continue; // self-dependency, reported with its own message
+    const names = cycle.map((i) => graph.names[i] as string);
+    const first = names[0] as string;
+    const declared = (rawStages[first] as Raw).depends_on as unknown[];
+    r.report(r.where(["stages", first, "depends_on", declared.indexOf(names[1])]), {
+      code: "dependency-cycle",
+      message: `dependency cycle: ${[...names, names[0]].join(" -> ")}`,
+      hint: "remove one of these dependencies",
+    });
+  }
+}
+
+function ms(value: unknown, fallback: number): number {
+  return value === undefined ? fallback : (parseDuration(value as string | number) ?? fallback);
+}
+
+function splitHostPort(text: string): { host: string; port: number } {
+  const colon = text.lastIndexOf(":");
+  return { host: text.slice(0, colon).replace(/^\[|\]$/g, ""), port: Number(text.slice(colon + 1)) };
+}
+
+const PROBES = ["command", "http", "tcp", "log"] as const;
+
+// `defaults.health` may carry only timings: a stage whose merged health has no probe has
+// no health check. A profile that adds a second probe is a conflict.
+function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) => PathSegment[]): HealthCheck | undefined {
+  if (!isPlainObject(raw)) return undefined;
+  const h = raw;
+  const probes = PROBES.filter((p) => h[p] !== undefined);
+  if (probes.length === 0) return undefined;
+  if (probes.length > 1)
+    r.report(at("health", probes[1] as string), { code: "conflicting-keys", message: `health probes ${probes.map((p) => `"${p}"`).join(" and ")} cannot be used together`, hint: "keep exactly one probe", key: true });
+  let probe: HealthProbe;
+  if (h.command !== undefined) probe = { type: "command", command: r.command(h.command, at("health", "command")) };
+  else if (h.http !== undefined) {
+    const http = isPlainObject(h.http) ? h.http : { url: h.http };
+    const status = http.status === undefined ? undefined : ([] as number[]).concat(http.status as number | number[]);
+    probe = { type: "http", url: r.text(http.url as string, at("health", "http")), status, bodyContains: http.body_contains as string | undefined };
+  } else if (h.tcp !== undefined) probe = { type: "tcp", ...splitHostPort(r.text(h.tcp as string, at("health", "tcp"))) };
+  else {
+    const pattern = h.log as string;
+    try {
+      new RegExp(pattern);
+    } catch (error) {
+      r.report(at("health", "log"), { code: "invalid-regex", message: `invalid regular expression: ${(error as Error).message}`, hint: "escape special characters such as ( [ . * with a backslash" });
+    }
+    probe = { type: "log", pattern };
+  }
+  return {
+    probe,
+    intervalMs: ms(h.interval, DEFAULT_STAGE.health.intervalMs),
+    timeoutMs: ms(h.timeout, DEFAULT_STAGE.health.timeoutMs),
+    retries: (h.retries as number | undefined) ?? DEFAULT_STAGE.health.retries,
+    startPeriodMs: ms(h.start_period, DEFAULT_STAGE.health.startPeriodMs),
+  };
+}
+
+function resolveRequires(q: Raw, dir: string): Requires {
+  const disk = isPlainObject(q.disk) ? q.disk : undefined;
+  return {
+    env: (q.env as string[] | undefined) ?? [],
+    commands: (q.commands as string[] | undefined) ?? [],
+    files: ((q.files as string[] | undefined) ?? []).map((f) => path.resolve(dir, f)),
+    ports: (q.ports as number[] | undefined) ?? [],
+    tcp: ((q.tcp as string[] | undefined) ?? []).map(splitHostPort),
+    disk: disk ? { path: path.resolve(dir, disk.path as string), minFreeBytes: parseSize(disk.min_free as string | number) ?? 0 } : undefined,
+  };
+}

@@ -1,0 +1,230 @@
+// The JSON Schema (draft 2020-12) of config version 1: the one source of truth for the
+// config's shape. `netra-start schema` prints this object and the validator compiles
+// this same object, so what editors complete and what `validate` accepts cannot drift.
+//
+// Semantics that a schema cannot express (unknown stage names in depends_on, cycles,
+// `restart` on a task, interpolation) are checked after it, in resolve.ts.
+//
+// `x-expected` is an annotation read by the error translator: when a value matches no
+// branch of an anyOf/oneOf, the diagnostic says "expected <x-expected>".
+import { DURATION_PATTERN, SIZE_PATTERN } from "./duration.js";
+
+export const STAGE_NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
+export const PRIORITIES = ["critical", "high", "medium", "low"] as const;
+export const KINDS = ["task", "service"] as const;
+export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
+
+// JSON Schema regexes have no case-insensitive flag: spell each letter both ways.
+function anyCase(words: readonly string[]): string {
+  const spelled = words.map((w) => [...w].map((c) => `[${c}${c.toUpperCase()}]`).join(""));
+  return `^(${spelled.join("|")})$`;
+}
+
+const duration = {
+  "x-expected": "a duration like 250ms, 5s, 2m, 1h or a number of seconds",
+  description: "A duration: 250ms, 5s, 2m, 1h, or a bare number of seconds.",
+  anyOf: [
+    { type: "number", minimum: 0 },
+    { type: "string", pattern: DURATION_PATTERN, "x-expected": "a duration like 250ms, 5s, 2m, 1h or a number of seconds" },
+  ],
+};
+
+const stringList = { type: "array", items: { type: "string", minLength: 1 } };
+
+const command = {
+  "x-expected": "a command string (run by /bin/sh -c) or a list of arguments",
+  description: "A string run by /bin/sh -c, or an argv list run without a shell.",
+  anyOf: [
+    { type: "string", minLength: 1 },
+    { type: "array", items: { type: "string" }, minItems: 1 },
+  ],
+};
+
+const hostPort = { type: "string", pattern: "^[^\\s:]+:[0-9]{1,5}$|^\\[[0-9a-fA-F:]+\\]:[0-9]{1,5}$", "x-expected": "host:port, e.g. 127.0.0.1:5432" };
+
+// Health fields without the "exactly one probe" rule: `defaults` and profiles may set
+// only `interval` or `retries`; the merged result is checked in resolve.ts.
+const healthFields = {
+  type: "object",
+  description: "How to tell the stage is healthy: exactly one of command, http, tcp, log.",
+  additionalProperties: false,
+  properties: {
+    command,
+    http: {
+      "x-expected": "a URL or {url, status, body_contains}",
+      anyOf: [
+        { type: "string", pattern: "^https?://", "x-expected": "an http:// or https:// URL" },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["url"],
+          properties: {
+            url: { type: "string", pattern: "^https?://", "x-expected": "an http:// or https:// URL" },
+            status: {
+              "x-expected": "an HTTP status code or a list of them",
+              anyOf: [
+                { type: "integer", minimum: 100, maximum: 599 },
+                { type: "array", items: { type: "integer", minimum: 100, maximum: 599 }, minItems: 1 },
+              ],
+            },
+            body_contains: { type: "string" },
+          },
+        },
+      ],
+    },
+    tcp: hostPort,
+    log: { type: "string", minLength: 1, description: "A regular expression matched against each line of the stage's output." },
+    interval: duration,
+    timeout: duration,
+    retries: { type: "integer", minimum: 0 },
+    start_period: duration,
+  },
+};
+
+const health = {
+  ...healthFields,
+  "x-expected": "exactly one probe: command, http, tcp or log",
+  oneOf: [{ required: ["command"] }, { required: ["http"] }, { required: ["tcp"] }, { required: ["log"] }],
+};
+
+const requires = {
+  type: "object",
+  description: "Preflight checks run before the first attempt.",
+  additionalProperties: false,
+  properties: {
+    env: stringList,
+    commands: stringList,
+    files: stringList,
+    ports: { type: "array", items: { type: "integer", minimum: 1, maximum: 65535 } },
+    tcp: { type: "array", items: hostPort },
+    disk: {
+      type: "object",
+      additionalProperties: false,
+      required: ["path", "min_free"],
+      properties: {
+        path: { type: "string", minLength: 1 },
+        min_free: {
+          "x-expected": "a size like 500MB, 2GiB or a number of bytes",
+          anyOf: [{ type: "integer", minimum: 0 }, { type: "string", pattern: SIZE_PATTERN, "x-expected": "a size like 500MB, 2GiB or a number of bytes" }],
+        },
+      },
+    },
+  },
+};
+
+// Fields that `defaults` may set: every stage field but command, module and depends_on.
+const defaultableProperties = {
+  description: { type: "string" },
+  kind: { enum: [...KINDS] },
+  priority: { type: "string", pattern: anyCase(PRIORITIES), "x-expected": "critical, high, medium or low" },
+  enabled: { type: "boolean" },
+  timeout: duration,
+  retries: { type: "integer", minimum: 0, maximum: 1000 },
+  backoff: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      initial: duration,
+      max: duration,
+      factor: { type: "number", minimum: 1 },
+      jitter: { type: "boolean" },
+    },
+  },
+  circuit_breaker: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      threshold: { type: "integer", minimum: 1 },
+      recovery: duration,
+    },
+  },
+  health: healthFields,
+  cleanup: command,
+  env: {
+    type: "object",
+    propertyNames: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$", "x-expected": "an environment variable name" },
+    additionalProperties: { type: ["string", "number", "boolean"] },
+  },
+  cwd: { type: "string", minLength: 1 },
+  requires,
+  restart: { enum: [...RESTART_POLICIES] },
+  kill_timeout: duration,
+};
+
+// A profile's stage entry is an override: every field optional, merged over the file.
+const stageOverrideProperties = {
+  ...defaultableProperties,
+  command,
+  module: {
+    type: "string",
+    pattern: "\\.(js|mjs|cjs|ts|mts|cts)$",
+    "x-expected": "a path to a .js, .mjs, .cjs or .ts module",
+  },
+  depends_on: { type: "array", items: { type: "string" }, uniqueItems: true },
+};
+
+const stageProperties = { ...stageOverrideProperties, health };
+
+const settings = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    concurrency: { type: "integer", minimum: 1, maximum: 1024 },
+    degraded: { enum: ["allow", "fail"] },
+    rollback: { type: "boolean" },
+    retention: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        runs: { type: "integer", minimum: 1 },
+        days: { type: "number", exclusiveMinimum: 0 },
+      },
+    },
+    secrets: { ...stringList, description: "Names of environment variables whose values are redacted everywhere." },
+  },
+};
+
+const stageNames = { pattern: STAGE_NAME_PATTERN, "x-expected": "a stage name: lowercase letters, digits, - and _, starting with a letter or digit" };
+
+export const configSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://netra-start.dev/schema/v1.json",
+  title: "netra-start config, version 1",
+  type: "object",
+  additionalProperties: false,
+  required: ["version", "stages"],
+  properties: {
+    version: { const: 1, "x-expected": "1 (the only config version)" },
+    name: { type: "string", minLength: 1 },
+    settings,
+    defaults: { type: "object", additionalProperties: false, properties: defaultableProperties },
+    profiles: {
+      type: "object",
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          settings,
+          defaults: { type: "object", additionalProperties: false, properties: defaultableProperties },
+          stages: {
+            type: "object",
+            propertyNames: stageNames,
+            additionalProperties: { type: "object", additionalProperties: false, properties: stageOverrideProperties },
+          },
+        },
+      },
+    },
+    stages: {
+      type: "object",
+      minProperties: 1,
+      propertyNames: stageNames,
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        properties: stageProperties,
+        "x-expected": "exactly one of command or module",
+        oneOf: [{ required: ["command"] }, { required: ["module"] }],
+      },
+    },
+  },
+} as const;

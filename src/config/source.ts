@@ -1,0 +1,130 @@
+// A parsed config file: the YAML document with node ranges, and the means to turn a key
+// path into a line:col. Everything that reports a position goes through `locate`.
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import type { Diagnostic, PathSegment, Severity } from "./diagnostic.js";
+import { formatPath } from "./diagnostic.js";
+
+export interface ConfigSource {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+export interface Location {
+  line: number;
+  col: number;
+  length: number;
+}
+
+// Friendlier words for the yaml parser's error codes, with the fix.
+const YAML_ERRORS: Record<string, { message?: string; hint: string }> = {
+  DUPLICATE_KEY: { message: "duplicate key", hint: "each key may appear once in a mapping; remove or rename one" },
+  TAB_AS_INDENT: { message: "tab character used for indentation", hint: "indent YAML with spaces" },
+  MISSING_CHAR: { hint: "close the quote or bracket that was opened" },
+  BAD_INDENT: { hint: "align the key with its siblings, using spaces" },
+  MULTIPLE_DOCS: { message: "the file holds more than one YAML document", hint: "remove the `---` separators: netra-start reads one document" },
+  BLOCK_AS_IMPLICIT_KEY: { hint: "check the indentation and a missing `:` on the line above" },
+  MULTILINE_IMPLICIT_KEY: { hint: "a key must fit on one line; check for a missing `:` or quote" },
+  UNEXPECTED_TOKEN: { hint: "check the syntax near this position" },
+  BAD_DQ_ESCAPE: { hint: "use a valid escape such as \\n or \\\\ in double quotes, or single quotes" },
+};
+
+export function parseSource(file: string, text: string): { source: ConfigSource; diagnostics: Diagnostic[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
+  const source: ConfigSource = { file, text, doc, lines };
+  const diagnostics: Diagnostic[] = [];
+  const report = (severity: Severity, err: { code: string; message: string; pos: [number, number] }) => {
+    const known = YAML_ERRORS[err.code];
+    const position = lines.linePos(err.pos[0]);
+    diagnostics.push({
+      severity,
+      code: `yaml-${err.code.toLowerCase().replace(/_/g, "-")}`,
+      file,
+      line: position.line,
+      col: position.col,
+      path: "",
+      message: err.code === "DUPLICATE_KEY" ? `duplicate key ${JSON.stringify(keyAt(text, err.pos[0]))}` : (known?.message ?? firstLine(err.message)),
+      hint: hintFor(err.code, err.message) ?? known?.hint,
+      length: Math.max(1, err.pos[1] - err.pos[0]),
+    });
+  };
+  for (const err of doc.errors) report("error", err);
+  for (const warn of doc.warnings) report("warning", warn);
+  return { source, diagnostics };
+}
+
+function hintFor(_code: string, message: string): string | undefined {
+  if (/must .*end with a [\]}]/.test(message)) return "close the [ or { opened on an earlier line";
+  if (/Nested mappings are not allowed in compact mappings/.test(message)) return 'a plain value cannot contain ": " — put the whole value in quotes';
+  return undefined;
+}
+
+// The key text starting at an offset (`api:` → "api"), for duplicate-key messages.
+function keyAt(text: string, offset: number): string {
+  const rest = text.slice(offset, offset + 200);
+  return (/^("[^"]*"|'[^']*'|[^:\n]*)/.exec(rest)?.[1] ?? rest).trim().replace(/^["']|["']$/g, "");
+}
+
+function firstLine(message: string): string {
+  const line = message.split("\n")[0] ?? message;
+  // yaml appends " at line X, column Y" which our own prefix already says.
+  return line.replace(/ at line \d+, column \d+:?$/, "").replace(/\.$/, "");
+}
+
+// Finds the node at `path` (or its key, for "unknown key" style errors). When the path
+// does not exist in the document (e.g. a value that came from `defaults`), returns the
+// deepest node that does.
+export function locate(source: ConfigSource, path: readonly PathSegment[], options: { key?: boolean } = {}): Location {
+  let node: unknown = source.doc.contents;
+  let found: Node | null = (source.doc.contents as Node | null) ?? null;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    if (isAlias(node)) node = node.resolve(source.doc);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      const last = i === path.length - 1;
+      if (last && options.key && isScalar(pair.key)) {
+        found = pair.key;
+        break;
+      }
+      node = pair.value;
+      found = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment];
+      if (item === undefined) break;
+      node = item;
+      found = item as Node;
+    } else break;
+  }
+  return toLocation(source, found);
+}
+
+export function toLocation(source: ConfigSource, node: Node | null | undefined): Location {
+  const range = node?.range;
+  if (!range) return { line: 1, col: 1, length: 0 };
+  const position = source.lines.linePos(range[0]);
+  return { line: position.line, col: position.col, length: Math.max(1, range[1] - range[0]) };
+}
+
+// Builds a diagnostic at a key path.
+export function diagnosticAt(
+  source: ConfigSource,
+  path: readonly PathSegment[],
+  fields: { code: string; message: string; hint?: string; severity?: Severity; key?: boolean },
+): Diagnostic {
+  const where = locate(source, path, { key: fields.key });
+  return {
+    severity: fields.severity ?? "error",
+    code: fields.code,
+    file: source.file,
+    line: where.line,
+    col: where.col,
+    path: formatPath(path),
+    message: fields.message,
+    hint: fields.hint,
+    length: where.length,
+  };
+}

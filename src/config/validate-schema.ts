@@ -1,0 +1,222 @@
+// Structural validation: the JSON Schema, compiled by ajv, turned into located
+// diagnostics a person can act on ("unknown key "dependson" (did you mean "depends_on"?)"
+// rather than "must NOT have additional properties").
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import type { Diagnostic, PathSegment } from "./diagnostic.js";
+import { configSchema } from "./schema.js";
+import { diagnosticAt, type ConfigSource } from "./source.js";
+import { didYouMean } from "./suggest.js";
+
+type SchemaNode = Record<string, unknown>;
+
+let compiled: ReturnType<Ajv2020["compile"]> | undefined;
+
+function validator() {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    ajv.addVocabulary(["x-expected"]);
+    compiled = ajv.compile(configSchema);
+  }
+  return compiled;
+}
+
+export function validateAgainstSchema(source: ConfigSource, data: unknown): Diagnostic[] {
+  const validate = validator();
+  if (validate(data)) return [];
+  const errors = resolveUnions(validate.errors ?? []);
+  return dropMissingWhenMisspelt(errors.map((e) => translate(source, data, e)));
+}
+
+// Of a failed anyOf/oneOf, keep the errors of the one branch whose type fits the value
+// (the user clearly meant that form); otherwise replace them all by the union's error.
+function resolveUnions(errors: ErrorObject[]): ErrorObject[] {
+  // A bad property name yields both a `pattern` error inside propertyNames and the
+  // propertyNames error itself: keep the latter, which names the key.
+  const dropped = new Set<ErrorObject>(errors.filter((e) => e.keyword !== "propertyNames" && e.schemaPath.includes("/propertyNames/")));
+  for (const union of errors) {
+    if (union.keyword !== "anyOf" && union.keyword !== "oneOf") continue;
+    const prefix = `${union.schemaPath}/`;
+    // Same schema path is shared by every stage: match the instance too.
+    const inside = errors.filter((e) => e.schemaPath.startsWith(prefix) && isWithin(e.instancePath, union.instancePath));
+    const branches = union.schema as SchemaNode[];
+    const fitting = branches.map((b, i) => (typeFits(b, union.data) ? i : -1)).filter((i) => i >= 0);
+    const passing = (union.params as { passingSchemas?: number[] | null }).passingSchemas;
+    if (!passing && fitting.length === 1) {
+      const keep = `${prefix}${fitting[0]}/`;
+      for (const e of inside) if (!e.schemaPath.startsWith(keep)) dropped.add(e);
+      if (inside.some((e) => e.schemaPath.startsWith(keep))) dropped.add(union);
+    } else {
+      for (const e of inside) dropped.add(e);
+    }
+  }
+  return errors.filter((e) => !dropped.has(e));
+}
+
+function isWithin(pointer: string, parent: string): boolean {
+  return pointer === parent || pointer.startsWith(`${parent}/`);
+}
+
+function typeFits(schema: SchemaNode, data: unknown): boolean {
+  const type = schema.type;
+  if (type === undefined) return true;
+  const types = Array.isArray(type) ? (type as string[]) : [type as string];
+  const actual = jsonType(data);
+  return types.includes(actual) || (actual === "integer" && types.includes("number"));
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+  return typeof value;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: "a string",
+  array: "a list",
+  object: "a mapping",
+  integer: "a whole number",
+  number: "a number",
+  boolean: "true or false",
+  null: "nothing",
+};
+
+function describeValue(value: unknown): string {
+  const type = jsonType(value);
+  if (type === "boolean") return String(value);
+  if (type === "object" || type === "array" || type === "null") return TYPE_WORDS[type] ?? type;
+  const shown = JSON.stringify(value);
+  return `${TYPE_WORDS[type] ?? type} ${shown && shown.length > 40 ? `${shown.slice(0, 37)}…` : shown}`;
+}
+
+// JSON pointer → key path, turning array indices into numbers.
+function toPath(data: unknown, pointer: string): PathSegment[] {
+  const path: PathSegment[] = [];
+  let node = data;
+  for (const raw of pointer.split("/").slice(1)) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      path.push(Number(key));
+      node = node[Number(key)];
+    } else {
+      path.push(key);
+      node = node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+    }
+  }
+  return path;
+}
+
+function orList(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+function requiredKeys(branches: SchemaNode[]): string[] {
+  return branches.flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : []));
+}
+
+function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnostic {
+  const path = toPath(data, e.instancePath);
+  const parent = (e.parentSchema ?? {}) as SchemaNode;
+  const expected = typeof parent["x-expected"] === "string" ? (parent["x-expected"] as string) : undefined;
+  const params = e.params as Record<string, unknown>;
+  const at = (fields: { code: string; message: string; hint?: string; key?: boolean }, where = path) =>
+    diagnosticAt(source, where, fields);
+
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const known = Object.keys((parent.properties as SchemaNode | undefined) ?? {});
+      const hint = didYouMean(key, known) ?? (known.length > 0 ? `allowed keys: ${known.join(", ")}` : undefined);
+      return at({ code: "unknown-key", message: `unknown key "${key}"`, hint, key: true }, [...path, key]);
+    }
+    case "required":
+      return at({ code: "missing-key", message: `missing required key "${String(params.missingProperty)}"`, key: true });
+    case "propertyNames": {
+      const name = String(params.propertyName);
+      const rule = ((parent.propertyNames as SchemaNode | undefined)?.["x-expected"] as string | undefined) ?? "a valid name";
+      return at({ code: "invalid-name", message: `invalid name "${name}"`, hint: `use ${rule}`, key: true }, [...path, name]);
+    }
+    case "type":
+      return at({ code: "wrong-type", message: `expected ${typeWords(params.type)}, got ${describeValue(e.data)}`, hint: quoteHint(params.type, e.data) });
+    case "enum": {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      return at({
+        code: "invalid-value",
+        message: `expected one of ${allowed.join(", ")}, got ${describeValue(e.data)}`,
+        hint: typeof e.data === "string" ? didYouMean(e.data, allowed) : undefined,
+      });
+    }
+    case "const":
+      return at({ code: "invalid-value", message: `expected ${expected ?? JSON.stringify(params.allowedValue)}, got ${describeValue(e.data)}` });
+    case "pattern":
+      return at({ code: "invalid-value", message: `expected ${expected ?? `text matching ${String(params.pattern)}`}, got ${describeValue(e.data)}` });
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+      return at({ code: "out-of-range", message: `must be ${String(params.comparison)} ${String(params.limit)}, got ${describeValue(e.data)}` });
+    case "minItems":
+    case "minLength":
+    case "minProperties":
+      return at({ code: "empty", message: path[0] === "stages" && path.length === 1 ? "no stages defined" : "must not be empty" });
+    case "uniqueItems":
+      return at({ code: "duplicate-item", message: `${describeValue((e.data as unknown[])[Number(params.j)])} is listed twice`, hint: "remove the repeated entry" }, [...path, Number(params.j)]);
+    case "anyOf":
+    case "oneOf":
+      return translateUnion(source, path, e, expected);
+    default:
+      return at({ code: "invalid-value", message: e.message ?? "invalid value" });
+  }
+}
+
+// "exactly one of" unions made of `required` branches (command/module, health probes)
+// read best as "missing X" or "X and Y cannot be used together".
+function translateUnion(source: ConfigSource, path: PathSegment[], e: ErrorObject, expected: string | undefined): Diagnostic {
+  const branches = e.schema as SchemaNode[];
+  const keys = requiredKeys(branches);
+  const passing = (e.params as { passingSchemas?: number[] | null }).passingSchemas;
+  if (keys.length === branches.length && keys.length > 0) {
+    const present = keys.filter((k) => e.data && typeof e.data === "object" && k in (e.data as object));
+    if (present.length > 1 || passing) {
+      return diagnosticAt(source, [...path, present[1] ?? keys[1] ?? ""], {
+        code: "conflicting-keys",
+        message: `${present.map((k) => `"${k}"`).join(" and ")} cannot be used together`,
+        hint: `use ${expected ?? `one of ${keys.join(", ")}`}`,
+        key: true,
+      });
+    }
+    return diagnosticAt(source, path, {
+      code: "missing-key",
+      message: `missing ${orList(keys.map((k) => `"${k}"`))}`,
+      hint: `add ${expected ?? `one of ${keys.join(", ")}`}`,
+      key: true,
+    });
+  }
+  const stringBranch = branches.some((b) => b.type === "string");
+  return diagnosticAt(source, path, {
+    code: "wrong-type",
+    message: `expected ${expected ?? "a different value"}, got ${describeValue(e.data)}`,
+    hint: stringBranch ? quoteHint("string", e.data) : undefined,
+  });
+}
+
+// YAML reads `true`, `yes`-less 1.2 booleans and numbers as non-strings: a classic trap
+// for `command: true` or `version: "1"`-style values.
+function quoteHint(expectedType: unknown, data: unknown): string | undefined {
+  const wantsString = String(expectedType).split(",").includes("string");
+  if (!wantsString || (typeof data !== "boolean" && typeof data !== "number")) return undefined;
+  return `quote it to make it a string: "${String(data)}"`;
+}
+
+function typeWords(type: unknown): string {
+  const types = Array.isArray(type) ? (type as string[]) : String(type).split(",");
+  return types.map((t) => TYPE_WORDS[t] ?? t).join(" or ");
+}
+
+// `htp:` in a health block yields "unknown key htp (did you mean http?)" and "missing
+// http or …": the first says it all, so the second goes.
+function dropMissingWhenMisspelt(diagnostics: Diagnostic[]): Diagnostic[] {
+  const misspeltIn = new Set(
+    diagnostics.filter((d) => d.code === "unknown-key" && d.hint?.startsWith("did you mean")).map((d) => d.path.replace(/(\.[^.[]+|\[[^\]]+\])$/, "")),
+  );
+  return diagnostics.filter((d) => !(d.code === "missing-key" && misspeltIn.has(d.path)));
+}

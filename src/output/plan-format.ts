@@ -1,0 +1,116 @@
+// Renderings of a Plan: a terminal view, JSON for tools, and diagrams (Mermaid renders
+// on GitHub; DOT renders with graphviz). The critical path is highlighted in each.
+import type { Config } from "../config/types.js";
+import { formatDuration } from "../config/duration.js";
+import type { Plan } from "../graph/plan.js";
+
+export interface PlanView {
+  name: string;
+  file: string;
+  profile: string | undefined;
+  concurrency: number;
+}
+
+export function planToJson(plan: Plan, view: PlanView): unknown {
+  const onPath = new Set(plan.critical.path);
+  const levelOf = new Map<number, number>();
+  plan.levels.forEach((level, l) => level.forEach((i) => levelOf.set(i, l)));
+  const name = (i: number) => plan.stages[i]?.name as string;
+  return {
+    name: view.name,
+    file: view.file,
+    profile: view.profile ?? null,
+    concurrency: view.concurrency,
+    order: plan.order.map(name),
+    levels: plan.levels.map((l) => l.map(name)),
+    criticalPath: { stages: plan.critical.path.map(name), estimatedMs: plan.critical.lengthMs },
+    stages: plan.stages.map((s, i) => ({
+      name: s.name,
+      kind: s.kind,
+      priority: s.priority,
+      dependsOn: s.dependsOn,
+      level: levelOf.get(i) ?? 0,
+      estimatedMs: plan.estimatesMs[i],
+      estimateFromHistory: plan.fromHistory[i],
+      critical: onPath.has(i),
+    })),
+  };
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join("  ").trimEnd());
+}
+
+export function planToText(plan: Plan, view: PlanView): string[] {
+  const name = (i: number) => plan.stages[i]?.name as string;
+  const onPath = new Set(plan.critical.path);
+  const lines: string[] = [];
+  const count = plan.stages.length;
+  lines.push(`Plan for ${view.name} (${view.file}${view.profile ? `, profile ${view.profile}` : ""}): ${count} stage${count === 1 ? "" : "s"}, ${plan.levels.length} level${plan.levels.length === 1 ? "" : "s"}, concurrency ${view.concurrency}`);
+  lines.push("");
+  lines.push("Levels (stages on one line can run in parallel):");
+  plan.levels.forEach((level, l) => lines.push(`  ${String(l + 1).padStart(3)}  ${level.map((i) => (onPath.has(i) ? `${name(i)}*` : name(i))).join("  ")}`));
+  lines.push("");
+  const anyHistory = plan.fromHistory.some(Boolean);
+  const basis = anyHistory ? "estimates from past runs" : "no history yet: 1s per stage";
+  lines.push(`Critical path (*), about ${formatDuration(plan.critical.lengthMs)} (${basis}):`);
+  lines.push(`  ${plan.critical.path.map(name).join(" -> ")}`);
+  lines.push("");
+  const rows = [["#", "STAGE", "KIND", "PRIORITY", "DEPENDS ON"]];
+  plan.order.forEach((i, n) => {
+    const s = plan.stages[i];
+    if (s) rows.push([String(n + 1), s.name, s.kind, s.priority, s.dependsOn.join(", ") || "-"]);
+  });
+  lines.push(...table(rows));
+  return lines;
+}
+
+const PRIORITY_FILL: Record<string, string> = { critical: "#fde2e1", high: "#fff1d6", medium: "#e3f0ff", low: "#eeeeee" };
+
+function mermaidId(name: string): string {
+  return `s_${name.replace(/-/g, "__")}`;
+}
+
+export function planToMermaid(plan: Plan): string[] {
+  const onPath = new Set(plan.critical.path);
+  const lines = ["flowchart LR"];
+  for (const s of plan.stages) lines.push(`  ${mermaidId(s.name)}["${s.name}<br/><small>${s.kind} · ${s.priority}</small>"]:::${s.priority}`);
+  let edge = 0;
+  const criticalEdges: number[] = [];
+  plan.stages.forEach((s, i) => {
+    for (const dep of s.dependsOn) {
+      const d = plan.graph.indexOf.get(dep) as number;
+      const onCritical = onPath.has(i) && onPath.has(d) && plan.critical.path.indexOf(i) === plan.critical.path.indexOf(d) + 1;
+      lines.push(`  ${mermaidId(dep)} ${onCritical ? "==>" : "-->"} ${mermaidId(s.name)}`);
+      if (onCritical) criticalEdges.push(edge);
+      edge++;
+    }
+  });
+  for (const [priority, fill] of Object.entries(PRIORITY_FILL)) lines.push(`  classDef ${priority} fill:${fill},stroke:#555`);
+  if (plan.critical.path.length > 0) lines.push(`  classDef critpath stroke:#d00,stroke-width:3px`, `  class ${plan.critical.path.map((i) => mermaidId(plan.stages[i]?.name as string)).join(",")} critpath`);
+  if (criticalEdges.length > 0) lines.push(`  linkStyle ${criticalEdges.join(",")} stroke:#d00,stroke-width:3px`);
+  return lines;
+}
+
+export function planToDot(plan: Plan, view: PlanView): string[] {
+  const onPath = new Set(plan.critical.path);
+  const lines = [`digraph ${JSON.stringify(view.name)} {`, "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fontname="sans-serif"];'];
+  plan.stages.forEach((s, i) => {
+    const border = onPath.has(i) ? ', color="#dd0000", penwidth=3' : "";
+    lines.push(`  ${JSON.stringify(s.name)} [label=${JSON.stringify(`${s.name}\n${s.kind} · ${s.priority}`)}, fillcolor=${JSON.stringify(PRIORITY_FILL[s.priority])}${border}];`);
+  });
+  plan.stages.forEach((s, i) => {
+    for (const dep of s.dependsOn) {
+      const d = plan.graph.indexOf.get(dep) as number;
+      const critical = onPath.has(i) && plan.critical.path.indexOf(i) === plan.critical.path.indexOf(d) + 1;
+      lines.push(`  ${JSON.stringify(dep)} -> ${JSON.stringify(s.name)}${critical ? ' [color="#dd0000", penwidth=3]' : ""};`);
+    }
+  });
+  lines.push("}");
+  return lines;
+}
+
+export function planViewOf(config: Config, file: string, concurrency = config.settings.concurrency): PlanView {
+  return { name: config.name, file, profile: config.profile, concurrency };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { formatDuration, parseDuration, parseSize } from "../../src/config/duration.js";
+import { interpolate } from "../../src/config/interpolate.js";
+import { didYouMean, suggest } from "../../src/config/suggest.js";
+import { formatPath } from "../../src/config/diagnostic.js";
+
+describe("durations", () => {
+  it.each([
+    ["250ms", 250],
+    ["5s", 5000],
+    ["2m", 120_000],
+    ["1h", 3_600_000],
+    ["1.5s", 1500],
+    ["10", 10_000],
+    [3, 3000],
+    [0.5, 500],
+  ])("%s → %d ms", (input, ms) => expect(parseDuration(input)).toBe(ms));
+  it.each(["5 minutes", "1x", "-1s", "", "s", "1d"])("rejects %j", (input) => expect(parseDuration(input)).toBeUndefined());
+  it("formats compactly", () => {
+    expect([850, 1234, 12_345, 125_000, 3_720_000].map(formatDuration)).toEqual(["850ms", "1.23s", "12.3s", "2m05s", "1h02m"]);
+  });
+  it("parses sizes", () => {
+    expect(parseSize("500MB")).toBe(500e6);
+    expect(parseSize("2GiB")).toBe(2 * 1024 ** 3);
+    expect(parseSize(1024)).toBe(1024);
+    expect(parseSize("lots")).toBeUndefined();
+  });
+});
+
+describe("interpolation", () => {
+  const env = { HOST: "db.local", EMPTY: "" };
+  it("substitutes, defaults and escapes", () => {
+    expect(interpolate("postgres://${HOST}/x", env).value).toBe("postgres://db.local/x");
+    expect(interpolate("${PORT:-5432}", env).value).toBe("5432");
+    expect(interpolate("${EMPTY:-fallback}", env).value).toBe("fallback");
+    expect(interpolate("${EMPTY-fallback}", env).value).toBe("");
+    expect(interpolate("cost $$5 and $${HOST} and $$${HOST}", env).value).toBe("cost $5 and ${HOST} and $db.local");
+    expect(interpolate("echo $HOME", env)).toEqual({ value: "echo $HOME", problems: [] });
+  });
+  it("reports required, unset and malformed references", () => {
+    expect(interpolate("${DB:?need a database}", env).problems).toEqual([{ kind: "required", name: "DB", message: "need a database" }]);
+    expect(interpolate("${NOPE}", env).problems).toEqual([{ kind: "unset", name: "NOPE" }]);
+    expect(interpolate("${1BAD}", env).problems[0]?.kind).toBe("syntax");
+    expect(interpolate("${OPEN", env).problems[0]?.kind).toBe("syntax");
+  });
+});
+
+describe("suggestions", () => {
+  it("suggests close names only", () => {
+    expect(didYouMean("databse", ["config", "database", "api"])).toBe('did you mean "database"?');
+    expect(suggest("dependson", ["depends_on", "description"])).toBe("depends_on");
+    expect(suggest("xyz", ["database", "config"])).toBeUndefined();
+    expect(suggest("API", ["api"])).toBe("api");
+  });
+  it("formats key paths", () => {
+    expect(formatPath(["stages", "api", "depends_on", 1])).toBe("stages.api.depends_on[1]");
+    expect(formatPath(["stages", "My API"])).toBe('stages["My API"]');
+  });
+});
