@@ -47,12 +47,9 @@ function buildProgram(): Command {
       .option("--no-rollback", "on a critical failure, leave started stages as they are")
       .option("--allow-degraded", "exit 0 when only non-critical stages failed")
       .option("--check", "bring everything up, wait until ready, tear it down, exit with the result")
-      .option("--dry-run", "print what would run, in order, and run nothing")
-      .option("--junit <file>", "write a JUnit XML report of the run")
-      .option("--wait-lock <duration>", "wait this long for another run's lock")
-      .option("--reset-circuits", "close every circuit breaker before starting"),
+      .option("--dry-run", "print what would run, in order, and run nothing"),
   )
-    .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded"]))
+    .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain", "netra-start up --check --allow-degraded"]))
     .action(lazy(() => import("./commands/up.js")));
 
   addCommonOptions(

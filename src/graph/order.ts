@@ -1,53 +1,17 @@
+import { Heap } from "../util/heap.js";
 import type { StageGraph } from "./stage-graph.js";
 
 // Pure ordering on an acyclic graph (the config stage rejects cycles before this runs).
-
-class MinHeap {
-  private items: number[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  push(value: number): void {
-    const a = this.items;
-    a.push(value);
-    for (let i = a.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if ((a[p] as number) <= value) break;
-      a[i] = a[p] as number;
-      a[p] = value;
-      i = p;
-    }
-  }
-  pop(): number {
-    const a = this.items;
-    const top = a[0] as number;
-    const last = a.pop() as number;
-    if (a.length > 0) {
-      a[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && (a[l] as number) < (a[m] as number)) m = l;
-        if (r < a.length && (a[r] as number) < (a[m] as number)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m] as number, a[i] as number];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
 
 // Dependencies first; among stages free at the same time, declaration order (Kahn's
 // algorithm with a min-heap on the index), so the order is stable across runs.
 export function topologicalOrder(graph: StageGraph): number[] {
   const remaining = graph.deps.map((d) => d.length);
-  const heap = new MinHeap();
+  const heap = new Heap<number>((a, b) => a < b);
   remaining.forEach((count, i) => count === 0 && heap.push(i));
   const order: number[] = [];
   while (heap.size > 0) {
-    const node = heap.pop();
+    const node = heap.pop() as number;
     order.push(node);
     for (const dependent of graph.dependents[node] ?? []) {
       remaining[dependent] = (remaining[dependent] as number) - 1;

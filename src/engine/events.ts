@@ -1,0 +1,53 @@
+// The engine's typed event stream. The engine emits; the renderers (tty, plain, json)
+// and the store consume. Nothing in the engine prints.
+import type { Priority, StageKind } from "../config/types.js";
+import type { AttemptFailure } from "./failure.js";
+
+export type StageStatus = "ready" | "failed" | "skipped" | "cancelled";
+export type RunStatus = "running" | "ready" | "degraded" | "failed" | "interrupted" | "abandoned";
+export type RollbackReason = "failure" | "interrupt" | "teardown" | "down";
+
+export interface StageInfo {
+  name: string;
+  kind: StageKind;
+  priority: Priority;
+  description: string | undefined;
+  dependsOn: string[];
+  maxAttempts: number;
+}
+
+export interface StageResult {
+  name: string;
+  status: StageStatus;
+  priority: Priority;
+  kind: StageKind;
+  attempts: number;
+  startedAt: string | undefined;
+  finishedAt: string | undefined;
+  durationMs: number | undefined;
+  exitCode: number | undefined;
+  error: string | undefined;
+  logPath: string | undefined;
+}
+
+export type EngineEvent =
+  | { type: "run-started"; at: string; runId: string; name: string; stages: StageInfo[]; concurrency: number; logDir: string }
+  | { type: "stage-started"; at: string; stage: string; attempt: number; maxAttempts: number; pid: number | undefined }
+  | { type: "stage-output"; at: string; stage: string; line: string }
+  | { type: "health-check"; at: string; stage: string; ok: boolean; check: number; maxChecks: number; durationMs: number; detail: string }
+  | { type: "attempt-failed"; at: string; stage: string; attempt: number; maxAttempts: number; durationMs: number; failure: AttemptFailure; error: string }
+  | { type: "stage-retrying"; at: string; stage: string; nextAttempt: number; maxAttempts: number; delayMs: number }
+  | { type: "stage-ready"; at: string; stage: string; attempts: number; durationMs: number; outputs: Record<string, string> }
+  | { type: "stage-failed"; at: string; stage: string; attempts: number; durationMs: number; error: string; tail: string[]; critical: boolean }
+  | { type: "stage-skipped"; at: string; stage: string; reason: string }
+  | { type: "stage-cancelled"; at: string; stage: string; reason: string }
+  | { type: "rollback-started"; at: string; reason: RollbackReason; stages: string[] }
+  | { type: "rollback-stage"; at: string; stage: string; seq: number; status: "ok" | "failed" | "skipped"; durationMs: number; error: string | undefined }
+  | { type: "rollback-finished"; at: string; reason: RollbackReason; failed: number; skipped: boolean }
+  | { type: "run-finished"; at: string; runId: string; status: RunStatus; exitCode: number; durationMs: number; results: StageResult[]; rolledBack: boolean; note: string | undefined };
+
+export type EventListener = (event: EngineEvent) => void;
+
+export function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,59 @@
+// Why an attempt failed: a tagged union, never an exception. Every consumer switches on
+// `reason`, and `unreachable` makes a new reason a compile error until each one handles it.
+export type AttemptFailure =
+  | { reason: "exit-non-zero"; exitCode: number }
+  | { reason: "signal"; signal: string }
+  | { reason: "timeout"; timeoutMs: number }
+  | { reason: "spawn-error"; message: string }
+  | { reason: "requires"; problems: string[]; retryable: boolean }
+  | { reason: "health"; detail: string; checks: number }
+  | { reason: "exited-early"; exitCode: number | null; signal: string | null }
+  | { reason: "module-error"; message: string }
+  | { reason: "circuit-open"; until: string }
+  | { reason: "cancelled" };
+
+export function unreachable(value: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(value)}`);
+}
+
+// sh exits 126/127 for "not executable"/"not found": say so instead of a bare number.
+const SHELL_EXIT_MEANING: Record<number, string> = { 126: "command not executable (permission denied?)", 127: "command not found" };
+
+export function describeFailure(failure: AttemptFailure): string {
+  switch (failure.reason) {
+    case "exit-non-zero": {
+      const meaning = SHELL_EXIT_MEANING[failure.exitCode];
+      return `exit code ${failure.exitCode}${meaning ? ` (${meaning})` : ""}`;
+    }
+    case "signal":
+      return `killed by ${failure.signal}`;
+    case "timeout":
+      return `timed out after ${formatMs(failure.timeoutMs)}`;
+    case "spawn-error":
+      return failure.message;
+    case "requires":
+      return `requirements not met: ${failure.problems.join("; ")}`;
+    case "health":
+      return `health check never passed after ${failure.checks} check${failure.checks === 1 ? "" : "s"}: ${failure.detail}`;
+    case "exited-early":
+      return `exited before it was ready (${failure.signal ? `signal ${failure.signal}` : `exit code ${failure.exitCode}`})`;
+    case "module-error":
+      return failure.message;
+    case "circuit-open":
+      return `circuit open, next try after ${failure.until}`;
+    case "cancelled":
+      return "cancelled";
+    default:
+      return unreachable(failure);
+  }
+}
+
+/** A failure that retrying cannot fix (a missing env var will still be missing). */
+export function isRetryable(failure: AttemptFailure): boolean {
+  if (failure.reason === "requires") return failure.retryable;
+  return failure.reason !== "cancelled" && failure.reason !== "circuit-open";
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${+(ms / 1000).toFixed(1)}s`;
+}

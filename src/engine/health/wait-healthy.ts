@@ -1,0 +1,57 @@
+// Checks a stage until it is healthy, as docker's healthcheck does: every `interval`,
+// failures during `start_period` do not count, and more than `retries` counted failures
+// fail the attempt. Services also fail at once if their process exits meanwhile.
+import type { HealthCheck } from "../../config/types.js";
+import { probeOnce, type ProbeContext, type ProbeResult } from "./probes.js";
+
+export interface HealthReport {
+  ok: boolean;
+  checks: number;
+  detail: string;
+}
+
+export interface HealthWatch {
+  check: HealthCheck;
+  probe: Omit<ProbeContext, "timeoutMs">;
+  onCheck: (result: ProbeResult & { check: number; maxChecks: number; durationMs: number }) => void;
+  /** Resolves if the stage's process ends while we wait (services). */
+  exited?: Promise<unknown>;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+export async function waitHealthy(watch: HealthWatch): Promise<HealthReport | "exited" | "cancelled"> {
+  const { check, probe } = watch;
+  const started = Date.now();
+  let exited = false;
+  void watch.exited?.then(() => (exited = true));
+  const maxChecks = check.retries + 1;
+  let counted = 0;
+  let checks = 0;
+  let last = "no check ran";
+  for (;;) {
+    if (probe.signal.aborted) return "cancelled";
+    if (exited) return "exited";
+    const t0 = Date.now();
+    const result = await probeOnce(check.probe, { ...probe, timeoutMs: check.timeoutMs });
+    checks++;
+    if (probe.signal.aborted) return "cancelled";
+    const inStartPeriod = Date.now() - started < check.startPeriodMs;
+    if (!result.ok && !inStartPeriod) counted++;
+    watch.onCheck({ ...result, check: counted + (result.ok ? 1 : 0), maxChecks, durationMs: Date.now() - t0 });
+    if (result.ok) return { ok: true, checks, detail: result.detail };
+    last = result.detail;
+    if (counted >= maxChecks) return { ok: false, checks, detail: last };
+    await Promise.race([sleep(check.intervalMs, probe.signal), watch.exited ?? new Promise(() => undefined)]);
+  }
+}

@@ -1,0 +1,55 @@
+// Signalling a stage's whole process group: the stage runs `detached`, so its pid is its
+// group id and `kill(-pgid)` reaches every grandchild it started.
+import { readdirSync, readFileSync } from "node:fs";
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// kill(-pgid, 0) also succeeds while only zombies are left, and an init that reaps
+// orphans lazily (as here: ~1.5 s) would make every stage wait. So when the cheap check
+// says "alive", look in /proc for a member that is not a zombie.
+export function groupAlive(pgid: number): boolean {
+  if (!signalGroup(pgid, 0)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "latin1");
+    } catch {
+      continue;
+    }
+    // Fields after the parenthesised command: state ppid pgrp ...
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
+  }
+  return false;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// SIGTERM to the group, SIGKILL to whatever is left after `graceMs`. Resolves once no
+// live member remains (or after the SIGKILL, which cannot be refused).
+export async function terminateGroup(pgid: number, graceMs: number): Promise<"gone" | "terminated" | "killed"> {
+  if (!groupAlive(pgid)) return "gone";
+  signalGroup(pgid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
+    await sleep(Math.min(wait, Math.max(1, deadline - Date.now())));
+    if (!groupAlive(pgid)) return "terminated";
+  }
+  signalGroup(pgid, "SIGKILL");
+  for (let i = 0; i < 50 && groupAlive(pgid); i++) await sleep(20);
+  return "killed";
+}

@@ -1,0 +1,123 @@
+// Runs one command as its own process group and reports how it ended. Every way out —
+// exit, signal, timeout, cancel, spawn error — is a value; nothing here throws.
+// Plain child_process.spawn rather than execa: the 1000-stage benchmark showed execa's
+// per-process machinery (buffering, cleanup hooks, its own kill handling) costing more
+// than the budget, and we need none of it — see bench/chain-overhead.mjs.
+import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
+import type { Command } from "../../config/types.js";
+import { OutputLines } from "./output-lines.js";
+import { groupAlive, terminateGroup } from "./process-group.js";
+import type { StageLog } from "./stage-log.js";
+
+export type ProcessOutcome =
+  | { kind: "exit"; exitCode: number }
+  | { kind: "signal"; signal: string }
+  | { kind: "timeout" }
+  | { kind: "cancelled" }
+  | { kind: "spawn-error"; message: string };
+
+export interface ProcessSpec {
+  command: Command;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Undefined for services, which run until stopped. */
+  timeoutMs: number | undefined;
+  killTimeoutMs: number;
+  signal: AbortSignal | undefined;
+  log: StageLog | undefined;
+  onLine?: (line: string) => void;
+}
+
+export interface RunningProcess {
+  pid: number | undefined;
+  outcome: Promise<ProcessOutcome>;
+  lines: OutputLines;
+  /** Stop it now (SIGTERM, then SIGKILL after kill_timeout); outcome becomes "cancelled". */
+  stop(): void;
+}
+
+const TAIL_LINES = 20;
+
+function argvOf(command: Command): [string, string[]] {
+  if ("shell" in command) return ["/bin/sh", ["-c", command.shell]];
+  return [command.argv[0] as string, command.argv.slice(1)];
+}
+
+function spawnErrorMessage(error: NodeJS.ErrnoException, file: string): string {
+  switch (error.code) {
+    case "ENOENT":
+      return `command not found: ${file}`;
+    case "EACCES":
+      return `permission denied: ${file} (is it executable?)`;
+    default:
+      return `cannot start ${file}: ${error.message}`;
+  }
+}
+
+export function startProcess(spec: ProcessSpec): RunningProcess {
+  const lines = new OutputLines(TAIL_LINES, spec.onLine);
+  const [file, args] = argvOf(spec.command);
+  // A missing cwd makes spawn report ENOENT for the *command*: say what is really wrong.
+  const cwdProblem = checkDirectory(spec.cwd);
+  if (cwdProblem) return { pid: undefined, outcome: Promise.resolve({ kind: "spawn-error", message: cwdProblem }), lines, stop: () => undefined };
+
+  const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const pid = child.pid;
+  let ending: "timeout" | "cancelled" | undefined;
+  let stopping: Promise<unknown> | undefined;
+  const stop = (why: "timeout" | "cancelled") => {
+    if (ending || pid === undefined) return;
+    ending = why;
+    stopping = terminateGroup(pid, spec.killTimeoutMs);
+  };
+
+  const timer = spec.timeoutMs === undefined ? undefined : setTimeout(() => stop("timeout"), spec.timeoutMs);
+  const onAbort = () => stop("cancelled");
+  spec.signal?.addEventListener("abort", onAbort, { once: true });
+  if (spec.signal?.aborted) onAbort();
+
+  // Output goes to the log with backpressure, and through the line splitter for the tail.
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      lines.push(chunk);
+      if (spec.log && !spec.log.write(chunk)) {
+        stream.pause();
+        void spec.log.drain().then(() => stream.resume());
+      }
+    });
+  }
+
+  const outcome = new Promise<ProcessOutcome>((resolve) => {
+    let spawnError: NodeJS.ErrnoException | undefined;
+    child.once("error", (error: NodeJS.ErrnoException) => {
+      spawnError = error;
+    });
+    child.once("exit", () => {
+      // A task's main process is done: whatever it left running in its group (a stray
+      // `&` job) would outlive the stage, so end it, as systemd does for oneshot units.
+      if (pid !== undefined && !stopping && groupAlive(pid)) stopping = terminateGroup(pid, spec.killTimeoutMs);
+    });
+    child.once("close", async (code, signal) => {
+      if (timer) clearTimeout(timer);
+      spec.signal?.removeEventListener("abort", onAbort);
+      await stopping;
+      lines.flush();
+      if (spawnError) resolve({ kind: "spawn-error", message: spawnErrorMessage(spawnError, file) });
+      else if (ending) resolve({ kind: ending });
+      else if (signal) resolve({ kind: "signal", signal });
+      else resolve({ kind: "exit", exitCode: code ?? 0 });
+    });
+  });
+
+  return { pid, outcome, lines, stop: () => stop("cancelled") };
+}
+
+function checkDirectory(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : `working directory is not a directory: ${dir}`;
+  } catch {
+    return `working directory does not exist: ${dir}`;
+  }
+}

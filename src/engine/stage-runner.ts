@@ -1,0 +1,205 @@
+// One stage, one run: attempts with preflight, the process, its health check, outputs,
+// and backoff between attempts. Returns a result value; emits events as it goes.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Stage } from "../config/types.js";
+import type { Redactor } from "../util/redact.js";
+import { backoffDelay } from "./backoff.js";
+import { now, type EngineEvent } from "./events.js";
+import { describeFailure, isRetryable, type AttemptFailure } from "./failure.js";
+import { waitHealthy } from "./health/wait-healthy.js";
+import { outputsToEnv, readOutputs } from "./outputs.js";
+import { checkRequires } from "./preflight.js";
+import { startProcess, type ProcessOutcome, type RunningProcess } from "./process/run-process.js";
+import { StageLog } from "./process/stage-log.js";
+import { terminateGroup } from "./process/process-group.js";
+
+export interface StageRunContext {
+  runId: string;
+  logDir: string;
+  baseEnv: NodeJS.ProcessEnv;
+  redact: Redactor | undefined;
+  emit: (event: EngineEvent) => void;
+  /** Aborted when the run cancels this stage. */
+  signal: AbortSignal;
+  /** Outputs of every stage upstream of this one. */
+  upstreamOutputs: ReadonlyMap<string, Record<string, string>>;
+}
+
+/** A service that became ready: still running, stopped at teardown. */
+export interface ServiceHandle {
+  pid: number | undefined;
+  exited: Promise<ProcessOutcome>;
+  stop(): Promise<void>;
+}
+
+export type StageRunResult =
+  | { ok: true; attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; logPath: string }
+  | { ok: false; attempts: number; failure: AttemptFailure; error: string; tail: string[]; exitCode: number | undefined; logPath: string };
+
+type AttemptResult =
+  | { ok: true; outputs: Record<string, string>; service: ServiceHandle | undefined }
+  | { ok: false; failure: AttemptFailure; tail: string[]; exitCode: number | undefined };
+
+/** The live view shows a stage's latest line; more often than this is wasted work. */
+const OUTPUT_EVENT_INTERVAL_MS = 150;
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    if (signal.aborted) return done();
+    signal.addEventListener("abort", done, { once: true });
+  });
+
+export async function runStage(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
+  const maxAttempts = stage.retries + 1;
+  const log = new StageLog(path.join(ctx.logDir, `${stage.name}.log`), ctx.redact);
+  const redactLines = (lines: string[]) => (ctx.redact ? lines.map(ctx.redact) : lines);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      if (ctx.signal.aborted) return fail(attempt - 1, { reason: "cancelled" }, [], undefined);
+      const startedAt = Date.now();
+      ctx.emit({ type: "stage-started", at: now(), stage: stage.name, attempt, maxAttempts, pid: undefined });
+      log.mark(`attempt ${attempt}/${maxAttempts}`);
+      const result = await runAttempt(stage, attempt, ctx, log);
+      if (result.ok) return { ok: true, attempts: attempt, outputs: result.outputs, service: result.service, logPath: log.path };
+
+      const error = describeFailure(result.failure);
+      log.mark(`attempt ${attempt}/${maxAttempts} failed: ${error}`);
+      ctx.emit({ type: "attempt-failed", at: now(), stage: stage.name, attempt, maxAttempts, durationMs: Date.now() - startedAt, failure: result.failure, error });
+      if (attempt >= maxAttempts || !isRetryable(result.failure) || ctx.signal.aborted) return fail(attempt, result.failure, redactLines(result.tail), result.exitCode);
+
+      const delayMs = backoffDelay(stage.backoff, attempt);
+      ctx.emit({ type: "stage-retrying", at: now(), stage: stage.name, nextAttempt: attempt + 1, maxAttempts, delayMs });
+      await sleep(delayMs, ctx.signal);
+    }
+  } finally {
+    await log.close();
+  }
+
+  function fail(attempts: number, failure: AttemptFailure, tail: string[], exitCode: number | undefined): StageRunResult {
+    return { ok: false, attempts, failure, error: describeFailure(failure), tail, exitCode, logPath: log.path };
+  }
+}
+
+async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, log: StageLog): Promise<AttemptResult> {
+  const outputFile = path.join(ctx.logDir, "outputs", `${stage.name}.env`);
+  writeFileSync(outputFile, "");
+  const env: NodeJS.ProcessEnv = {
+    ...ctx.baseEnv,
+    ...stage.env,
+    ...outputsToEnv(ctx.upstreamOutputs),
+    NETRA_RUN_ID: ctx.runId,
+    NETRA_STAGE: stage.name,
+    NETRA_ATTEMPT: String(attempt),
+    NETRA_OUTPUT: outputFile,
+  };
+  const unmet = await checkRequires(stage.requires, env);
+  if (unmet) return { ok: false, failure: unmet, tail: [], exitCode: undefined };
+  if (stage.runner.type === "module") return { ok: false, failure: { reason: "module-error", message: "module stages are not supported by this version yet" }, tail: [], exitCode: undefined };
+
+  const logPattern = stage.health?.probe.type === "log" ? new RegExp(stage.health.probe.pattern) : undefined;
+  let logMatched = false;
+  let lastEmit = 0;
+  const onLine = (line: string) => {
+    if (logPattern && !logMatched && logPattern.test(line)) logMatched = true;
+    const t = Date.now();
+    if (t - lastEmit >= OUTPUT_EVENT_INTERVAL_MS) {
+      lastEmit = t;
+      ctx.emit({ type: "stage-output", at: now(), stage: stage.name, line: ctx.redact ? ctx.redact(line) : line });
+    }
+  };
+  const isService = stage.kind === "service";
+  const run = startProcess({
+    command: stage.runner.command,
+    cwd: stage.cwd,
+    env,
+    timeoutMs: isService ? undefined : stage.timeoutMs,
+    killTimeoutMs: stage.killTimeoutMs,
+    signal: ctx.signal,
+    log,
+    onLine,
+  });
+
+  if (!isService) {
+    const outcome = await run.outcome;
+    const failure = failureOf(outcome, stage.timeoutMs);
+    if (failure) return { ok: false, failure, tail: run.lines.lastLines(), exitCode: outcome.kind === "exit" ? outcome.exitCode : undefined };
+    const health = await checkHealth(stage, ctx, env, () => logMatched, undefined);
+    if (health) return { ok: false, failure: health, tail: run.lines.lastLines(), exitCode: 0 };
+    return { ok: true, outputs: readOutputs(outputFile), service: undefined };
+  }
+  return awaitServiceReady(stage, ctx, env, run, () => logMatched);
+}
+
+// A service is ready when its health check passes (at once without one); exiting first,
+// or not being healthy within `timeout`, fails the attempt and stops what it started.
+async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS.ProcessEnv, run: RunningProcess, logMatched: () => boolean): Promise<AttemptResult> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), stage.timeoutMs);
+  const signal = AbortSignal.any([ctx.signal, deadline.signal]);
+  try {
+    const health = await checkHealth(stage, { ...ctx, signal }, env, logMatched, run.outcome);
+    if (!health) return { ok: true, outputs: readOutputs(env.NETRA_OUTPUT as string), service: serviceHandle(stage, run) };
+    run.stop();
+    await run.outcome;
+    const failure: AttemptFailure = deadline.signal.aborted && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;
+    return { ok: false, failure, tail: run.lines.lastLines(), exitCode: undefined };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function serviceHandle(stage: Stage, run: RunningProcess): ServiceHandle {
+  return {
+    pid: run.pid,
+    exited: run.outcome,
+    async stop() {
+      if (run.pid !== undefined) await terminateGroup(run.pid, stage.killTimeoutMs);
+      run.stop();
+      await run.outcome;
+    },
+  };
+}
+
+async function checkHealth(
+  stage: Stage,
+  ctx: StageRunContext,
+  env: NodeJS.ProcessEnv,
+  logMatched: () => boolean,
+  exited: Promise<ProcessOutcome> | undefined,
+): Promise<AttemptFailure | undefined> {
+  if (!stage.health) return undefined;
+  const report = await waitHealthy({
+    check: stage.health,
+    probe: { cwd: stage.cwd, env, signal: ctx.signal, logMatched },
+    exited,
+    onCheck: (r) => ctx.emit({ type: "health-check", at: now(), stage: stage.name, ok: r.ok, check: r.check, maxChecks: r.maxChecks, durationMs: r.durationMs, detail: r.detail }),
+  });
+  if (report === "cancelled") return { reason: "cancelled" };
+  if (report === "exited") {
+    const outcome = await exited;
+    return { reason: "exited-early", exitCode: outcome?.kind === "exit" ? outcome.exitCode : null, signal: outcome?.kind === "signal" ? outcome.signal : null };
+  }
+  return report.ok ? undefined : { reason: "health", detail: report.detail, checks: report.checks };
+}
+
+function failureOf(outcome: ProcessOutcome, timeoutMs: number): AttemptFailure | undefined {
+  switch (outcome.kind) {
+    case "exit":
+      return outcome.exitCode === 0 ? undefined : { reason: "exit-non-zero", exitCode: outcome.exitCode };
+    case "signal":
+      return { reason: "signal", signal: outcome.signal };
+    case "timeout":
+      return { reason: "timeout", timeoutMs };
+    case "cancelled":
+      return { reason: "cancelled" };
+    case "spawn-error":
+      return { reason: "spawn-error", message: outcome.message };
+  }
+}

@@ -1,0 +1,10 @@
+// `--output json`: one JSON object per line for every event, and nothing else on stdout.
+// Throttled `stage-output` progress events are for the live view and are left out.
+import type { EngineEvent } from "../engine/events.js";
+
+export function createJsonRenderer(write: (line: string) => void): (event: EngineEvent) => void {
+  return (event) => {
+    if (event.type === "stage-output") return;
+    write(JSON.stringify(event));
+  };
+}

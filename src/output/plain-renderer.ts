@@ -1,0 +1,70 @@
+// `--output plain`: one timestamped line per event (UTC time of day), stable to grep,
+// then the summary table. With GITHUB_ACTIONS=true, failures become ::error::
+// annotations and failure output goes in a collapsible ::group::.
+import type { ChalkInstance } from "chalk";
+import { formatDuration } from "../config/duration.js";
+import type { EngineEvent } from "../engine/events.js";
+import { summaryTable } from "./summary-table.js";
+
+export interface PlainOptions {
+  write: (line: string) => void;
+  style: ChalkInstance;
+  github: boolean;
+}
+
+function escapeAnnotation(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+export function createPlainRenderer({ write, style, github }: PlainOptions): (event: EngineEvent) => void {
+  const line = (at: string, text: string) => write(`${style.dim(at.slice(11, 23))} ${text}`);
+  const tag = (stage: string) => style.cyan(`[${stage}]`);
+  return (event) => {
+    switch (event.type) {
+      case "run-started":
+        return line(event.at, `run ${event.runId} started: ${event.name}, ${event.stages.length} stage${event.stages.length === 1 ? "" : "s"}, concurrency ${event.concurrency}, logs in ${event.logDir}`);
+      case "stage-started":
+        return line(event.at, `${tag(event.stage)} started${event.maxAttempts > 1 ? ` (attempt ${event.attempt}/${event.maxAttempts})` : ""}`);
+      case "stage-output":
+        return;
+      case "health-check":
+        return line(event.at, `${tag(event.stage)} ${event.ok ? "healthy" : `waiting for health (${event.check}/${event.maxChecks})`}: ${event.detail}`);
+      case "attempt-failed":
+        return line(event.at, `${tag(event.stage)} ${style.yellow(`attempt ${event.attempt}/${event.maxAttempts} failed`)}: ${event.error}`);
+      case "stage-retrying":
+        return line(event.at, `${tag(event.stage)} retrying in ${formatDuration(event.delayMs)} (attempt ${event.nextAttempt}/${event.maxAttempts})`);
+      case "stage-ready":
+        return line(event.at, `${tag(event.stage)} ${style.green("ready")} in ${formatDuration(event.durationMs)}${event.attempts > 1 ? ` after ${event.attempts} attempts` : ""}`);
+      case "stage-failed": {
+        const what = event.critical ? "FAILED" : "failed (non-critical)";
+        line(event.at, `${tag(event.stage)} ${style.red(what)} after ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}: ${event.error}`);
+        if (github) write(`::error title=netra-start: stage ${event.stage} failed::${escapeAnnotation(event.error)}`);
+        if (event.tail.length > 0) {
+          if (github) write(`::group::${event.stage}: last ${event.tail.length} lines of output`);
+          for (const text of event.tail) write(`    ${style.dim("│")} ${text}`);
+          if (github) write("::endgroup::");
+        }
+        return;
+      }
+      case "stage-skipped":
+        return line(event.at, `${tag(event.stage)} ${style.yellow("skipped")}: ${event.reason}`);
+      case "stage-cancelled":
+        return line(event.at, `${tag(event.stage)} ${style.yellow("cancelled")}: ${event.reason}`);
+      case "rollback-started":
+        return line(event.at, event.stages.length === 0 ? `rollback (${event.reason}): nothing to undo` : `rollback (${event.reason}): ${event.stages.join(", ")}`);
+      case "rollback-stage":
+        return line(event.at, `${tag(event.stage)} rollback ${event.status === "failed" ? style.red(`failed: ${event.error}`) : event.status} (${formatDuration(event.durationMs)})`);
+      case "rollback-finished":
+        return line(event.at, `rollback finished${event.failed > 0 ? `, ${event.failed} failed` : ""}${event.skipped ? " (rest skipped by a second interrupt)" : ""}`);
+      case "run-finished": {
+        const colour = event.status === "ready" ? style.green : event.status === "degraded" ? style.yellow : style.red;
+        line(event.at, `run ${event.runId} ${colour(event.status)} in ${formatDuration(event.durationMs)} (exit ${event.exitCode})`);
+        if (event.note) write(event.note);
+        if (github && event.status !== "ready") write(`::error title=netra-start::run ${event.status} (exit ${event.exitCode})`);
+        write("");
+        for (const row of summaryTable(event.results, style)) write(row);
+        return;
+      }
+    }
+  };
+}

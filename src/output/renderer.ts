@@ -1,0 +1,28 @@
+// Picks the renderer for an output mode. Every renderer is just a consumer of engine events.
+import type { OutputMode } from "../cli/common.js";
+import type { EngineEvent } from "../engine/events.js";
+import { createJsonRenderer } from "./json-renderer.js";
+import { createPlainRenderer } from "./plain-renderer.js";
+import { makeStyle } from "./style.js";
+
+export interface Renderer {
+  onEvent(event: EngineEvent): void;
+  /** Resolves once everything is drawn (the live view finishes asynchronously). */
+  close(): Promise<void>;
+}
+
+const writeOut = (line: string) => void process.stdout.write(`${line}\n`);
+
+export async function createRenderer(mode: OutputMode, env: NodeJS.ProcessEnv = process.env): Promise<Renderer> {
+  if (mode === "json") {
+    const onEvent = createJsonRenderer(writeOut);
+    return { onEvent, close: async () => undefined };
+  }
+  if (mode === "tty") {
+    // listr2 is loaded only for the live view.
+    const { createTtyRenderer } = await import("./tty-renderer.js");
+    return createTtyRenderer(makeStyle(process.stdout, env));
+  }
+  const onEvent = createPlainRenderer({ write: writeOut, style: makeStyle(process.stdout, env), github: env.GITHUB_ACTIONS === "true" });
+  return { onEvent, close: async () => undefined };
+}
