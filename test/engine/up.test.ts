@@ -207,11 +207,11 @@ describe("signals", () => {
     const marker = `${5000 + Math.floor(Math.random() * 900)}.${process.pid}`;
     const file = project.write(
       "startup.yaml",
-      `version: 1\nstages:\n  a: { command: "true", cleanup: "echo a >> undo" }\n  b: { command: "true", depends_on: [a], cleanup: "sleep ${marker}" }\n  long: { command: "sleep 60", depends_on: [b] }\n`,
+      `version: 1\nstages:\n  a: { command: "true", cleanup: "echo a >> undo" }\n  b: { command: "true", depends_on: [a], cleanup: "sleep ${marker}" }\n  long: { command: "sleep 6${marker}", depends_on: [b] }\n`,
     );
     let pid = 0;
     const running = runCli(["up", "-c", file, "--output", "json"], { cwd: project.dir, onSpawn: (p) => (pid = p) });
-    await waitFor(() => processesMatching("sleep 60").some((p) => !p.includes("vitest")));
+    await waitFor(() => processesMatching(`sleep 6${marker}`).length > 0);
     process.kill(pid, "SIGINT");
     await waitFor(() => processesMatching(`sleep ${marker}`).length > 0);
     process.kill(pid, "SIGINT");
@@ -222,6 +222,7 @@ describe("signals", () => {
     expect(eventsOf(events, "rollback-finished")[0]?.skipped).toBe(true);
     expect(read("undo")).toBe("");
     expect(processesMatching(`sleep ${marker}`)).toEqual([]);
+    expect(processesMatching(`sleep 6${marker}`)).toEqual([]);
   });
 });
 
