@@ -14,6 +14,17 @@ import { findCycles } from "../graph/cycles.js";
 
 type Raw = Record<string, unknown>;
 
+/**
+ * Where a value is written. Finding it walks the YAML document, so it is passed as a
+ * thunk and only computed when something is reported: eager lookups made a 10 000-stage
+ * file take seconds.
+ */
+type At = PathSegment[] | (() => PathSegment[]);
+
+function locate(at: At): PathSegment[] {
+  return typeof at === "function" ? at() : at;
+}
+
 export interface ResolveInput {
   source: ConfigSource;
   data: Raw;
@@ -57,11 +68,11 @@ class Resolver {
     return candidates.find((c) => this.input.source.doc.hasIn(c)) ?? stagePath;
   }
 
-  report(at: PathSegment[], fields: { code: string; message: string; hint?: string; severity?: "error" | "warning"; key?: boolean }): void {
-    this.diagnostics.push(diagnosticAt(this.input.source, at, fields));
+  report(at: At, fields: { code: string; message: string; hint?: string; severity?: "error" | "warning"; key?: boolean }): void {
+    this.diagnostics.push(diagnosticAt(this.input.source, typeof at === "function" ? at() : at, fields));
   }
 
-  text(value: string, at: PathSegment[]): string {
+  text(value: string, at: At): string {
     const result = interpolate(value, this.input.env);
     for (const problem of result.problems) {
       switch (problem.kind) {
@@ -79,9 +90,9 @@ class Resolver {
     return result.value;
   }
 
-  command(value: unknown, at: PathSegment[]): Command {
+  command(value: unknown, at: At): Command {
     if (typeof value === "string") return { shell: this.text(value, at) };
-    return { argv: (value as string[]).map((arg, i) => this.text(arg, [...at, i])) };
+    return { argv: (value as string[]).map((arg, i) => this.text(arg, () => [...locate(at), i])) };
   }
 }
 
@@ -154,10 +165,10 @@ export function checkReferencesOnly(source: ConfigSource, data: Raw): Diagnostic
 // Checks every enabled stage's depends_on (unknown, self, disabled) and the cycles among
 // what is left; returns the valid dependencies of each enabled stage, in file order.
 function checkReferences(r: Resolver, rawStages: Raw): Map<string, string[]> {
-  const allNames = Object.keys(rawStages);
+  const allNames = new Set(Object.keys(rawStages));
   const isEnabled = (name: string) => !(isPlainObject(rawStages[name]) && rawStages[name].enabled === false);
   const dependencies = new Map<string, string[]>();
-  for (const name of allNames.filter(isEnabled)) {
+  for (const name of [...allNames].filter(isEnabled)) {
     const stage = rawStages[name];
     const declared = isPlainObject(stage) && Array.isArray(stage.depends_on) ? stage.depends_on : [];
     const valid = declared.filter((dep, i): dep is string => typeof dep === "string" && checkDependency(r, name, dep, i, allNames, isEnabled));
@@ -168,7 +179,7 @@ function checkReferences(r: Resolver, rawStages: Raw): Map<string, string[]> {
 }
 
 function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw, dir: string, dependsOn: string[]): Stage {
-  const at = (...field: PathSegment[]) => r.where(["stages", name, ...field], ["defaults", ...field]);
+  const at = (...field: PathSegment[]) => () => r.where(["stages", name, ...field], ["defaults", ...field]);
   const kind = (s.kind as StageKind | undefined) ?? DEFAULT_STAGE.kind;
 
   if (s.command !== undefined && s.module !== undefined)
@@ -216,13 +227,13 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
   };
 }
 
-function checkDependency(r: Resolver, name: string, dep: string, i: number, allNames: string[], isEnabled: (name: string) => boolean): boolean {
-  const at = r.where(["stages", name, "depends_on", i]);
+function checkDependency(r: Resolver, name: string, dep: string, i: number, allNames: ReadonlySet<string>, isEnabled: (name: string) => boolean): boolean {
+  const at = () => r.where(["stages", name, "depends_on", i]);
   if (dep === name) {
     r.report(at, { code: "self-dependency", message: `stage "${name}" depends on itself`, hint: "remove it from its own depends_on" });
     return false;
   }
-  if (allNames.includes(dep) && !isEnabled(dep)) {
+  if (allNames.has(dep) && !isEnabled(dep)) {
     r.report(at, {
       code: "disabled-dependency",
       message: `depends on "${dep}", which is disabled (enabled: false)`,
@@ -230,8 +241,9 @@ function checkDependency(r: Resolver, name: string, dep: string, i: number, allN
     });
     return false;
   }
-  if (!allNames.includes(dep)) {
-    r.report(at, { code: "unknown-stage", message: `unknown stage "${dep}"`, hint: didYouMean(dep, allNames) ?? `known stages: ${allNames.slice(0, 12).join(", ")}` });
+  if (!allNames.has(dep)) {
+    const names = [...allNames];
+    r.report(at, { code: "unknown-stage", message: `unknown stage "${dep}"`, hint: didYouMean(dep, names) ?? `known stages: ${names.slice(0, 12).join(", ")}` });
     return false;
   }
   return true;
@@ -244,7 +256,7 @@ function checkCycles(r: Resolver, dependencies: Map<string, string[]>, rawStages
     const names = cycle.map((i) => graph.names[i] as string);
     const first = names[0] as string;
     const declared = (rawStages[first] as Raw).depends_on as unknown[];
-    r.report(r.where(["stages", first, "depends_on", declared.indexOf(names[1])]), {
+    r.report(() => r.where(["stages", first, "depends_on", declared.indexOf(names[1])]), {
       code: "dependency-cycle",
       message: `dependency cycle: ${[...names, names[0]].join(" -> ")}`,
       hint: "remove one of these dependencies",
@@ -265,7 +277,7 @@ const PROBES = ["command", "http", "tcp", "log"] as const;
 
 // `defaults.health` may carry only timings: a stage whose merged health has no probe has
 // no health check. A profile that adds a second probe is a conflict.
-function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) => PathSegment[]): HealthCheck | undefined {
+function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) => At): HealthCheck | undefined {
   if (!isPlainObject(raw)) return undefined;
   const h = raw;
   const probes = PROBES.filter((p) => h[p] !== undefined);

@@ -32,7 +32,9 @@ const YAML_ERRORS: Record<string, { message?: string; hint: string }> = {
 
 export function parseSource(file: string, text: string): { source: ConfigSource; diagnostics: Diagnostic[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
+  // uniqueKeys is off because yaml checks it by comparing every key with every earlier
+  // one (quadratic: seconds on a 10 000-stage file); findDuplicateKeys does it in one pass.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true, keepSourceTokens: false });
   const source: ConfigSource = { file, text, doc, lines };
   const diagnostics: Diagnostic[] = [];
   const report = (severity: Severity, err: { code: string; message: string; pos: [number, number] }) => {
@@ -51,6 +53,10 @@ export function parseSource(file: string, text: string): { source: ConfigSource;
     });
   };
   for (const err of doc.errors) report("error", err);
+  for (const key of findDuplicateKeys(doc.contents)) {
+    const range = key.range as [number, number, number];
+    report("error", { code: "DUPLICATE_KEY", message: "Map keys must be unique", pos: [range[0], range[1]] });
+  }
   for (const warn of doc.warnings) report("warning", warn);
   return { source, diagnostics };
 }
@@ -59,6 +65,27 @@ function hintFor(_code: string, message: string): string | undefined {
   if (/must .*end with a [\]}]/.test(message)) return "close the [ or { opened on an earlier line";
   if (/Nested mappings are not allowed in compact mappings/.test(message)) return 'a plain value cannot contain ": " — put the whole value in quotes';
   return undefined;
+}
+
+// Every key that repeats an earlier key of the same mapping, in one pass over the document.
+function findDuplicateKeys(root: unknown): Node[] {
+  const duplicates: Node[] = [];
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          const key = String(pair.key.value);
+          if (seen.has(key)) duplicates.push(pair.key);
+          seen.add(key);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) stack.push(...node.items);
+  }
+  return duplicates;
 }
 
 // The key text starting at an offset (`api:` → "api"), for duplicate-key messages.

@@ -1,27 +1,16 @@
 // Structural validation: the JSON Schema, compiled by ajv, turned into located
 // diagnostics a person can act on ("unknown key "dependson" (did you mean "depends_on"?)"
 // rather than "must NOT have additional properties").
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import type { ErrorObject } from "ajv";
 import type { Diagnostic, PathSegment } from "./diagnostic.js";
-import { configSchema } from "./schema.js";
+import validate from "./schema-validator.js";
 import { diagnosticAt, type ConfigSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
 
 type SchemaNode = Record<string, unknown>;
 
-let compiled: ReturnType<Ajv2020["compile"]> | undefined;
-
-function validator() {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    ajv.addVocabulary(["x-expected"]);
-    compiled = ajv.compile(configSchema);
-  }
-  return compiled;
-}
-
+// The validator is compiled from schema.ts at build time (scripts/build-validator.mjs).
 export function validateAgainstSchema(source: ConfigSource, data: unknown): Diagnostic[] {
-  const validate = validator();
   if (validate(data)) return [];
   const errors = resolveUnions(validate.errors ?? []);
   return dropMissingWhenMisspelt(errors.map((e) => translate(source, data, e)));

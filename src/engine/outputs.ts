@@ -1,7 +1,7 @@
 // Stage outputs: a command writes KEY=VALUE lines to $NETRA_OUTPUT; dependents receive
 // them as NETRA_<STAGE>_<KEY>. Outputs flow to every stage downstream, not only direct
 // dependents: a value loaded by `config` is usually needed three stages later.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 export function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
@@ -16,6 +16,7 @@ export function parseOutputs(text: string): Record<string, string> {
 }
 
 export function readOutputs(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
   try {
     return parseOutputs(readFileSync(file, "utf8"));
   } catch {

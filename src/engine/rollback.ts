@@ -67,7 +67,7 @@ async function runCleanup(stage: Stage, options: RollbackOptions): Promise<strin
     log,
   });
   const outcome = await run.outcome;
-  await log.close();
+  log.close();
   switch (outcome.kind) {
     case "exit":
       return outcome.exitCode === 0 ? undefined : `cleanup failed: ${describeFailure({ reason: "exit-non-zero", exitCode: outcome.exitCode })}`;

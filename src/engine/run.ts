@@ -51,7 +51,9 @@ export function exitCodeFor(status: RunStatus, allowDegraded: boolean, signal?: 
 }
 
 export function startRun(options: RunOptions): RunHandle {
-  const env = options.env ?? process.env;
+  // A plain copy: reading process.env goes through C++ interceptors, and every stage's
+  // environment is built from this.
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   const runId = options.runId ?? newRunId();
   const logDir = path.join(options.stateDir, "logs", runId);
   // Stage logs go in logDir; the files stages write outputs to, in a folder of their own.

@@ -1,6 +1,6 @@
 // One stage, one run: attempts with preflight, the process, its health check, outputs,
 // and backoff between attempts. Returns a result value; emits events as it goes.
-import { writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import type { Stage } from "../config/types.js";
 import type { Redactor } from "../util/redact.js";
@@ -79,7 +79,7 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
       await sleep(delayMs, ctx.signal);
     }
   } finally {
-    await log.close();
+    log.close();
   }
 
   function fail(attempts: number, failure: AttemptFailure, tail: string[], exitCode: number | undefined): StageRunResult {
@@ -89,7 +89,8 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
 
 async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, log: StageLog): Promise<AttemptResult> {
   const outputFile = path.join(ctx.logDir, "outputs", `${stage.name}.env`);
-  writeFileSync(outputFile, "");
+  // The stage creates the file if it has outputs; only a retry must clear the last try's.
+  if (attempt > 1) rmSync(outputFile, { force: true });
   const env: NodeJS.ProcessEnv = {
     ...ctx.baseEnv,
     ...stage.env,
@@ -99,7 +100,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     NETRA_ATTEMPT: String(attempt),
     NETRA_OUTPUT: outputFile,
   };
-  const unmet = await checkRequires(stage.requires, env);
+  const unmet = hasRequirements(stage) ? await checkRequires(stage.requires, env) : undefined;
   if (unmet) return { ok: false, failure: unmet, tail: [], exitCode: undefined };
   if (stage.runner.type === "module") return { ok: false, failure: { reason: "module-error", message: "module stages are not supported by this version yet" }, tail: [], exitCode: undefined };
 
@@ -187,6 +188,10 @@ async function checkHealth(
     return { reason: "exited-early", exitCode: outcome?.kind === "exit" ? outcome.exitCode : null, signal: outcome?.kind === "signal" ? outcome.signal : null };
   }
   return report.ok ? undefined : { reason: "health", detail: report.detail, checks: report.checks };
+}
+
+function hasRequirements({ requires: r }: Stage): boolean {
+  return r.env.length + r.commands.length + r.files.length + r.ports.length + r.tcp.length > 0 || r.disk !== undefined;
 }
 
 function failureOf(outcome: ProcessOutcome, timeoutMs: number): AttemptFailure | undefined {

@@ -77,15 +77,13 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   spec.signal?.addEventListener("abort", onAbort, { once: true });
   if (spec.signal?.aborted) onAbort();
 
-  // Output goes to the log with backpressure, and through the line splitter for the tail.
+  // Output goes to the log (synchronously: see stage-log.ts) and through the line
+  // splitter for the tail.
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding("utf8");
     stream.on("data", (chunk: string) => {
       lines.push(chunk);
-      if (spec.log && !spec.log.write(chunk)) {
-        stream.pause();
-        void spec.log.drain().then(() => stream.resume());
-      }
+      spec.log?.write(chunk);
     });
   }
 
