@@ -47,9 +47,12 @@ function buildProgram(): Command {
       .option("--no-rollback", "on a critical failure, leave started stages as they are")
       .option("--allow-degraded", "exit 0 when only non-critical stages failed")
       .option("--check", "bring everything up, wait until ready, tear it down, exit with the result")
-      .option("--dry-run", "print what would run, in order, and run nothing"),
+      .option("--dry-run", "print what would run, in order, and run nothing")
+      .option("--junit <file>", "write a JUnit XML report of the run")
+      .option("--wait-lock <duration>", "wait this long for another run's lock (e.g. 30s)")
+      .option("--reset-circuits", "close every circuit breaker before starting"),
   )
-    .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain", "netra-start up --check --allow-degraded"]))
+    .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded", "netra-start up --wait-lock 2m"]))
     .action(lazy(() => import("./commands/up.js")));
 
   addCommonOptions(
@@ -70,6 +73,51 @@ function buildProgram(): Command {
   )
     .addHelpText("after", examples(["netra-start plan", "netra-start plan api --format mermaid", "netra-start plan --format dot | dot -Tsvg > plan.svg"]))
     .action(lazy(() => import("./commands/plan.js")));
+
+  addCommonOptions(
+    program
+      .command("down")
+      .description("clean up the stages of the last (or given) run, newest first")
+      .option("--run <id>", "the run to undo (default: the latest)")
+      .option("--wait-lock <duration>", "wait this long for another run's lock"),
+  )
+    .addHelpText("after", examples(["netra-start down", "netra-start down --run 20261123-101500-ab12"]))
+    .action(lazy(() => import("./commands/down.js")));
+
+  addCommonOptions(
+    program
+      .command("history")
+      .description("recent runs")
+      .option("--limit <n>", "how many", "20")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
+  )
+    .addHelpText("after", examples(["netra-start history", "netra-start history --limit 5 --format json"]))
+    .action(lazy(() => import("./commands/history.js")));
+
+  addCommonOptions(
+    program
+      .command("report")
+      .description("one run (default: the latest)")
+      .argument("[run]", "run id, or a unique prefix of it")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit", "prometheus"]).default("text")),
+  )
+    .addHelpText("after", examples(["netra-start report", "netra-start report --format junit > startup.xml", "netra-start report 20261123 --format prometheus"]))
+    .action(lazy(() => import("./commands/report.js")));
+
+  addCommonOptions(
+    program
+      .command("circuits")
+      .description("circuit breaker states; `circuits reset [STAGE]` closes them")
+      .argument("[action]", "reset")
+      .argument("[stage]", "only this stage")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
+  )
+    .addHelpText("after", examples(["netra-start circuits", "netra-start circuits reset database", "netra-start circuits reset"]))
+    .action(lazy(() => import("./commands/circuits.js")));
+
+  addCommonOptions(program.command("prune").description("apply settings.retention to recorded runs and logs"))
+    .addHelpText("after", examples(["netra-start prune"]))
+    .action(lazy(() => import("./commands/prune.js")));
 
   program
     .command("schema")
@@ -104,6 +152,10 @@ function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {
     // --help and --version end through here with code 0; usage mistakes are exit 2.
     return error.exitCode === 0 ? 0 : ExitCode.invalid;
+  }
+  if (error instanceof Error && error.name === "StoreError") {
+    err(`error: ${error.message}\nhint: ${(error as Error & { hint: string }).hint}`);
+    return ExitCode.invalid;
   }
   if (error instanceof UsageError) {
     err(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ""}`);

@@ -6,6 +6,7 @@ import type { AttemptFailure } from "./failure.js";
 export type StageStatus = "ready" | "failed" | "skipped" | "cancelled";
 export type RunStatus = "running" | "ready" | "degraded" | "failed" | "interrupted" | "abandoned";
 export type RollbackReason = "failure" | "interrupt" | "teardown" | "down";
+export type CircuitState = "closed" | "open" | "half_open";
 
 export interface StageInfo {
   name: string;
@@ -34,11 +35,13 @@ export type EngineEvent =
   | { type: "run-started"; at: string; runId: string; name: string; stages: StageInfo[]; concurrency: number; logDir: string }
   | { type: "stage-started"; at: string; stage: string; attempt: number; maxAttempts: number; pid: number | undefined }
   | { type: "stage-output"; at: string; stage: string; line: string }
+  | { type: "process-started"; at: string; stage: string; attempt: number; role: "stage" | "cleanup"; pgid: number }
+  | { type: "circuit-changed"; at: string; stage: string; from: CircuitState; to: CircuitState; consecutiveFailures: number; nextTryAt: string | undefined }
   | { type: "health-check"; at: string; stage: string; ok: boolean; check: number; maxChecks: number; durationMs: number; detail: string }
   | { type: "attempt-failed"; at: string; stage: string; attempt: number; maxAttempts: number; durationMs: number; failure: AttemptFailure; error: string }
   | { type: "stage-retrying"; at: string; stage: string; nextAttempt: number; maxAttempts: number; delayMs: number }
   | { type: "stage-ready"; at: string; stage: string; attempts: number; durationMs: number; outputs: Record<string, string> }
-  | { type: "stage-failed"; at: string; stage: string; attempts: number; durationMs: number; error: string; tail: string[]; critical: boolean }
+  | { type: "stage-failed"; at: string; stage: string; attempts: number; durationMs: number; error: string; tail: string[]; critical: boolean; exitCode: number | undefined; reason: AttemptFailure["reason"] }
   | { type: "stage-skipped"; at: string; stage: string; reason: string }
   | { type: "stage-cancelled"; at: string; stage: string; reason: string }
   | { type: "rollback-started"; at: string; reason: RollbackReason; stages: string[] }

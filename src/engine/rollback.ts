@@ -66,6 +66,7 @@ async function runCleanup(stage: Stage, options: RollbackOptions): Promise<strin
     signal: options.skip,
     log,
   });
+  if (run.pid !== undefined) options.emit({ type: "process-started", at: now(), stage: stage.name, attempt: 0, role: "cleanup", pgid: run.pid });
   const outcome = await run.outcome;
   log.close();
   switch (outcome.kind) {

@@ -7,6 +7,7 @@ import type { Config, Stage } from "../config/types.js";
 import type { Plan } from "../graph/plan.js";
 import { makeRedactor, secretValues, type Redactor } from "../util/redact.js";
 import { now, type EngineEvent, type RunStatus, type StageResult } from "./events.js";
+import { MemoryCircuitStore, type CircuitStore } from "./circuit-breaker.js";
 import { rollBack, type RollbackItem } from "./rollback.js";
 import { Scheduler, type ScheduleOutcome } from "./scheduler.js";
 import { runStage } from "./stage-runner.js";
@@ -23,6 +24,8 @@ export interface RunOptions {
   emit: (event: EngineEvent) => void;
   env?: NodeJS.ProcessEnv;
   runId?: string;
+  /** Circuit breaker state across runs (the report database); in memory when absent. */
+  circuits?: CircuitStore;
 }
 
 export interface RunHandle {
@@ -61,6 +64,7 @@ export function startRun(options: RunOptions): RunHandle {
   const stages = options.plan.stages;
   const redact = makeRedactor(secretValues([env, ...stages.map((s) => s.env)], options.config.settings.secrets));
   const emit = redact ? redactingEmitter(options.emit, redact) : options.emit;
+  const circuits = options.circuits ?? new MemoryCircuitStore();
 
   let interruptSignal: "SIGINT" | "SIGTERM" | undefined;
   const skipRollback = new AbortController();
@@ -90,7 +94,7 @@ export function startRun(options: RunOptions): RunHandle {
       concurrency: options.concurrency,
       degraded: options.config.settings.degraded,
       emit,
-      runStage: (stage, signal, upstreamOutputs) => runStage(stage, { runId, logDir, baseEnv: env, redact, emit, signal, upstreamOutputs }),
+      runStage: (stage, signal, upstreamOutputs) => runStage(stage, { runId, logDir, baseEnv: env, redact, emit, signal, upstreamOutputs, circuits }),
     });
     if (interruptSignal) scheduler.interrupt();
     const outcome = await scheduler.run();

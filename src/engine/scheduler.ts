@@ -131,7 +131,7 @@ export class Scheduler {
       record.exitCode = result.exitCode;
       this.anyFailed = true;
       const critical = stage.priority === "critical" || this.options.degraded === "fail";
-      this.options.emit({ type: "stage-failed", at: now(), stage: stage.name, attempts: result.attempts, durationMs, error: result.error, tail: result.tail, critical });
+      this.options.emit({ type: "stage-failed", at: now(), stage: stage.name, attempts: result.attempts, durationMs, error: result.error, tail: result.tail, critical, exitCode: result.exitCode, reason: result.failure.reason });
       if (critical) this.stop({ by: "failure", stage: stage.name });
       else this.skipDependents(i, stage.name);
     }

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Stage } from "../config/types.js";
 import type { Redactor } from "../util/redact.js";
 import { backoffDelay } from "./backoff.js";
+import { admit, afterAttempt, type CircuitStore } from "./circuit-breaker.js";
 import { now, type EngineEvent } from "./events.js";
 import { describeFailure, isRetryable, type AttemptFailure } from "./failure.js";
 import { waitHealthy } from "./health/wait-healthy.js";
@@ -24,6 +25,7 @@ export interface StageRunContext {
   signal: AbortSignal;
   /** Outputs of every stage upstream of this one. */
   upstreamOutputs: ReadonlyMap<string, Record<string, string>>;
+  circuits: CircuitStore;
 }
 
 /** A service that became ready: still running, stopped at teardown. */
@@ -57,9 +59,13 @@ const sleep = (ms: number, signal: AbortSignal) =>
   });
 
 export async function runStage(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
-  const maxAttempts = stage.retries + 1;
   const log = new StageLog(path.join(ctx.logDir, `${stage.name}.log`), ctx.redact);
   const redactLines = (lines: string[]) => (ctx.redact ? lines.map(ctx.redact) : lines);
+  const admission = admit(ctx.circuits.get(stage.name), stage.circuitBreaker, Date.now());
+  if (!admission.run) return fail(0, { reason: "circuit-open", until: clockTime(admission.until) }, [], undefined);
+  if (admission.trial) changeCircuit(stage, ctx, { ...ctx.circuits.get(stage.name), state: "half_open" });
+  // A half-open circuit lets exactly one trial attempt through.
+  const maxAttempts = admission.trial ? 1 : stage.retries + 1;
   try {
     for (let attempt = 1; ; attempt++) {
       if (ctx.signal.aborted) return fail(attempt - 1, { reason: "cancelled" }, [], undefined);
@@ -67,11 +73,18 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
       ctx.emit({ type: "stage-started", at: now(), stage: stage.name, attempt, maxAttempts, pid: undefined });
       log.mark(`attempt ${attempt}/${maxAttempts}`);
       const result = await runAttempt(stage, attempt, ctx, log);
+      const circuit = result.ok || result.failure.reason !== "cancelled" ? afterAttempt(ctx.circuits.get(stage.name), stage.circuitBreaker, result.ok, Date.now()) : undefined;
+      if (circuit) changeCircuit(stage, ctx, circuit);
       if (result.ok) return { ok: true, attempts: attempt, outputs: result.outputs, service: result.service, logPath: log.path };
 
       const error = describeFailure(result.failure);
       log.mark(`attempt ${attempt}/${maxAttempts} failed: ${error}`);
       ctx.emit({ type: "attempt-failed", at: now(), stage: stage.name, attempt, maxAttempts, durationMs: Date.now() - startedAt, failure: result.failure, error });
+      if (circuit?.state === "open") {
+        const until = clockTime((circuit.openedAt as number) + stage.circuitBreaker.recoveryMs);
+        const tail = redactLines(result.tail);
+        return { ...fail(attempt, result.failure, tail, result.exitCode), error: `${error}; circuit opened after ${circuit.consecutiveFailures} consecutive failures, next try after ${until}` };
+      }
       if (attempt >= maxAttempts || !isRetryable(result.failure) || ctx.signal.aborted) return fail(attempt, result.failure, redactLines(result.tail), result.exitCode);
 
       const delayMs = backoffDelay(stage.backoff, attempt);
@@ -82,9 +95,23 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
     log.close();
   }
 
-  function fail(attempts: number, failure: AttemptFailure, tail: string[], exitCode: number | undefined): StageRunResult {
+  function fail(attempts: number, failure: AttemptFailure, tail: string[], exitCode: number | undefined): Extract<StageRunResult, { ok: false }> {
     return { ok: false, attempts, failure, error: describeFailure(failure), tail, exitCode, logPath: log.path };
   }
+}
+
+// Records a circuit's new state and says so when it changed.
+function changeCircuit(stage: Stage, ctx: StageRunContext, next: ReturnType<typeof afterAttempt>): void {
+  const before = ctx.circuits.get(stage.name);
+  ctx.circuits.set(stage.name, next);
+  if (before.state === next.state) return;
+  const nextTryAt = next.state === "open" ? new Date((next.openedAt as number) + stage.circuitBreaker.recoveryMs).toISOString() : undefined;
+  ctx.emit({ type: "circuit-changed", at: now(), stage: stage.name, from: before.state, to: next.state, consecutiveFailures: next.consecutiveFailures, nextTryAt });
+}
+
+/** "14:32:05": the contract's way of saying when an open circuit lets the next try through. */
+export function clockTime(epochMs: number): string {
+  return new Date(epochMs).toTimeString().slice(0, 8);
 }
 
 async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, log: StageLog): Promise<AttemptResult> {
@@ -126,6 +153,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     log,
     onLine,
   });
+  if (run.pid !== undefined) ctx.emit({ type: "process-started", at: now(), stage: stage.name, attempt, role: "stage", pgid: run.pid });
 
   if (!isService) {
     const outcome = await run.outcome;

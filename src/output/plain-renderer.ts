@@ -26,7 +26,10 @@ export function createPlainRenderer({ write, style, github }: PlainOptions): (ev
       case "stage-started":
         return line(event.at, `${tag(event.stage)} started${event.maxAttempts > 1 ? ` (attempt ${event.attempt}/${event.maxAttempts})` : ""}`);
       case "stage-output":
+      case "process-started":
         return;
+      case "circuit-changed":
+        return line(event.at, `${tag(event.stage)} circuit ${event.from.replace("_", "-")} → ${event.to.replace("_", "-")}${event.nextTryAt ? ` (next try after ${event.nextTryAt})` : ""}`);
       case "health-check":
         return line(event.at, `${tag(event.stage)} ${event.ok ? "healthy" : `waiting for health (${event.check}/${event.maxChecks})`}: ${event.detail}`);
       case "attempt-failed":

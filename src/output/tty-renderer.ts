@@ -122,6 +122,9 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
           t.skip(`${event.stage}: ${event.type === "stage-cancelled" ? "cancelled" : "skipped"} — ${event.reason}`);
           views.get(event.stage)?.resolve();
         });
+      case "process-started":
+      case "circuit-changed":
+        return;
       case "rollback-started":
       case "rollback-stage":
       case "rollback-finished":

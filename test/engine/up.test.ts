@@ -53,7 +53,7 @@ describe("scheduling", () => {
 
 describe("retries and failures", () => {
   it("retries with exponential backoff, then fails the run with exit 1", async () => {
-    const result = await up(`version: 1\nstages:\n  flaky:\n    command: echo "attempt $NETRA_ATTEMPT" >&2; exit 7\n    retries: 2\n    backoff: { initial: 200ms, factor: 2, jitter: false }\n`);
+    const result = await up(`version: 1\nstages:\n  flaky:\n    command: echo "attempt $NETRA_ATTEMPT" >&2; exit 7\n    retries: 2\n    backoff: { initial: 200ms, factor: 2, jitter: false }\n    circuit_breaker: { threshold: 10 }\n`);
     expect(result.code).toBe(1);
     const events = parseEvents(result.stdout);
     const starts = eventsOf(events, "stage-started", "flaky").map((e) => Date.parse(e.at));
@@ -267,7 +267,17 @@ describe("output modes", () => {
     const result = await up(config);
     const lines = result.stdout.trim().split("\n");
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-    expect(parseEvents(result.stdout).map((e) => e.type)).toEqual(["run-started", "stage-started", "stage-ready", "stage-started", "attempt-failed", "stage-failed", "run-finished"]);
+    expect(parseEvents(result.stdout).map((e) => e.type)).toEqual([
+      "run-started",
+      "stage-started",
+      "process-started",
+      "stage-ready",
+      "stage-started",
+      "process-started",
+      "attempt-failed",
+      "stage-failed",
+      "run-finished",
+    ]);
   });
 
   it("plain: timestamped lines and a summary table, no colour codes", async () => {

@@ -1,10 +1,19 @@
-// `netra-start up`: load, plan, run with live output, exit with the run's code.
-import { startRun } from "../../engine/run.js";
+// `netra-start up`: load, plan, take the state dir's lock, run with live output while
+// recording everything, apply retention, exit with the run's code.
+import { writeFileSync } from "node:fs";
+import { parseDuration } from "../../config/duration.js";
+import { newRunId, startRun } from "../../engine/run.js";
 import { buildPlan, selectStages } from "../../graph/plan.js";
+import { renderJunit } from "../../output/junit.js";
 import { createRenderer } from "../../output/renderer.js";
+import { DbCircuitStore, resetCircuits } from "../../store/circuits.js";
+import { setLockRun } from "../../store/lock.js";
+import { durationEstimates, findRun, prune, runDetails } from "../../store/queries.js";
+import { RunRecorder } from "../../store/recorder.js";
+import { describeHolder, openSession } from "../../store/session.js";
 import { loadConfigOrExit, resolveOutputMode, resolveStateDir, type CommonOptions } from "../common.js";
 import { ExitCode, UsageError } from "../exit.js";
-import { out } from "../io.js";
+import { err, out } from "../io.js";
 
 export interface UpOptions extends CommonOptions {
   concurrency?: string;
@@ -13,6 +22,8 @@ export interface UpOptions extends CommonOptions {
   check?: boolean;
   dryRun?: boolean;
   junit?: string;
+  waitLock?: string;
+  resetCircuits?: boolean;
 }
 
 function parseConcurrency(value: string | undefined, fallback: number): number {
@@ -22,15 +33,23 @@ function parseConcurrency(value: string | undefined, fallback: number): number {
   return n;
 }
 
+export function parseWait(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`--wait-lock takes a duration like 30s or 2m, got "${value}"`);
+  return ms;
+}
+
 export async function run(names: string[], options: UpOptions): Promise<number> {
   const { config, analysis } = loadConfigOrExit(options);
   const selection = selectStages(config, names);
   if (!selection.ok) throw new UsageError(`unknown stage "${selection.unknown}"`, selection.hint ?? "run `netra-start plan` to list the stages");
   const concurrency = parseConcurrency(options.concurrency, config.settings.concurrency);
-  const plan = buildPlan(selection.stages);
   const mode = resolveOutputMode(options.output);
+  const waitMs = parseWait(options.waitLock);
 
   if (options.dryRun) {
+    const plan = buildPlan(selection.stages);
     const order = plan.order.map((i) => plan.stages[i]?.name as string);
     if (mode === "json") out(JSON.stringify({ type: "dry-run", config: analysis.location.shown, concurrency, order }));
     else {
@@ -40,27 +59,63 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     return ExitCode.ready;
   }
 
-  const renderer = await createRenderer(mode);
-  const handle = startRun({
-    config,
-    plan,
-    stateDir: resolveStateDir(options, config.path),
-    concurrency,
-    rollback: options.rollback !== false && config.settings.rollback,
-    allowDegraded: Boolean(options.allowDegraded),
-    holdServices: !options.check,
-    emit: (event) => renderer.onEvent(event),
-  });
-  const onSigint = () => handle.interrupt("SIGINT");
-  const onSigterm = () => handle.interrupt("SIGTERM");
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigterm);
+  const stateDir = resolveStateDir(options, config.path);
+  const session = await openSession(stateDir, ["up", ...names].join(" "), waitMs);
+  if (!session.ok) {
+    err(`another run holds the lock on ${stateDir}: ${describeHolder(session.holder)}`);
+    err(`hint: wait for it to finish, pass --wait-lock 30s, or use another --state-dir`);
+    return ExitCode.locked;
+  }
+  const { db } = session;
   try {
-    const { exitCode } = await handle.done;
-    await renderer.close();
-    return exitCode;
+    if (session.takenOver) err(`warning: took over the lock from ${describeHolder(session.takenOver)}, which is no longer running`);
+    for (const a of session.abandoned)
+      err(`warning: run ${a.runId} (pid ${a.pid}) was abandoned by its supervisor; recorded as abandoned${a.stoppedGroups.length ? `, ended ${a.stoppedGroups.length} process group(s) it left running` : ""}`);
+    if (options.resetCircuits) {
+      const reset = resetCircuits(db, undefined);
+      if (reset.length > 0) err(`circuits reset: ${reset.join(", ")}`);
+    }
+
+    const plan = buildPlan(selection.stages, durationEstimates(db));
+    const runId = newRunId();
+    setLockRun(db, runId);
+    const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command: ["up", ...names].join(" ") });
+    const renderer = await createRenderer(mode);
+    const handle = startRun({
+      config,
+      plan,
+      runId,
+      stateDir,
+      concurrency,
+      rollback: options.rollback !== false && config.settings.rollback,
+      allowDegraded: Boolean(options.allowDegraded),
+      holdServices: !options.check,
+      circuits: new DbCircuitStore(db, runId),
+      // The record first: what the screen shows must already be in the database.
+      emit: (event) => {
+        recorder.onEvent(event);
+        renderer.onEvent(event);
+      },
+    });
+    const onSigint = () => handle.interrupt("SIGINT");
+    const onSigterm = () => handle.interrupt("SIGTERM");
+    process.on("SIGINT", onSigint);
+    process.on("SIGTERM", onSigterm);
+    try {
+      const { exitCode } = await handle.done;
+      recorder.flush();
+      await renderer.close();
+      if (options.junit) {
+        const recorded = findRun(db, runId);
+        if (recorded) writeFileSync(options.junit, renderJunit(runDetails(db, recorded)));
+      }
+      prune(db, stateDir, config.settings.retention);
+      return exitCode;
+    } finally {
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigterm);
+    }
   } finally {
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigterm);
+    session.close();
   }
 }

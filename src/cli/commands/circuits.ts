@@ -1,0 +1,31 @@
+import { readCircuits, resetCircuits } from "../../store/circuits.js";
+import { openDatabase } from "../../store/database.js";
+import type { CommonOptions } from "../common.js";
+import { out } from "../io.js";
+import { stateDirFor } from "../state.js";
+
+// `circuits`: every stage's breaker; `circuits reset [STAGE]`: close them by hand.
+export async function run(args: string[], options: CommonOptions & { format?: string }): Promise<number> {
+  const [action, stage] = args;
+  const resetting = action === "reset";
+  const db = openDatabase(stateDirFor(options), { readonly: !resetting });
+  try {
+    if (resetting) {
+      const reset = resetCircuits(db, stage);
+      out(reset.length === 0 ? `nothing to reset${stage ? ` for ${stage}` : ""}: ${stage ? "its circuit is" : "all circuits are"} closed` : `closed: ${reset.join(", ")}`);
+      return 0;
+    }
+    const rows = readCircuits(db);
+    if (options.format === "json") {
+      out(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    if (rows.length === 0) return out("no circuit has recorded a failure"), 0;
+    const table = [["STAGE", "STATE", "FAILURES", "OPENED AT", "UPDATED AT"], ...rows.map((r) => [r.stage, r.state.replace("_", "-"), String(r.consecutive_failures), r.opened_at ?? "-", r.updated_at])];
+    const widths = (table[0] as string[]).map((_, c) => Math.max(...table.map((row) => (row[c] ?? "").length)));
+    for (const row of table) out(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd());
+    return 0;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,40 @@
+import { formatDuration } from "../../config/duration.js";
+import { makeStyle } from "../../output/style.js";
+import { openDatabase } from "../../store/database.js";
+import { listRuns } from "../../store/queries.js";
+import type { CommonOptions } from "../common.js";
+import { UsageError } from "../exit.js";
+import { out } from "../io.js";
+import { stateDirFor } from "../state.js";
+
+export async function run(_args: string[], options: CommonOptions & { limit?: string; format?: string }): Promise<number> {
+  const limit = Number(options.limit ?? 20);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number ≥ 1, got "${options.limit}"`);
+  const db = openDatabase(stateDirFor(options), { readonly: true });
+  try {
+    const runs = listRuns(db, limit);
+    if (options.format === "json") {
+      out(JSON.stringify(runs, null, 2));
+      return 0;
+    }
+    if (runs.length === 0) {
+      out("no runs recorded yet");
+      return 0;
+    }
+    const style = makeStyle(process.stdout);
+    const rows = [["RUN", "STARTED", "STATUS", "EXIT", "DURATION", "STAGES", "COMMAND"]];
+    for (const r of runs) {
+      const counts = `${r.ready}/${r.stages_total} ready${r.failed ? `, ${r.failed} failed` : ""}${r.skipped ? `, ${r.skipped} skipped` : ""}${r.cancelled ? `, ${r.cancelled} cancelled` : ""}`;
+      rows.push([r.id, r.started_at.replace("T", " ").slice(0, 19), r.status, r.exit_code === null ? "-" : String(r.exit_code), r.duration_ms === null ? "-" : formatDuration(r.duration_ms), counts, r.command]);
+    }
+    const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
+    rows.forEach((row, n) => {
+      const text = row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join("  ");
+      const status = row[2];
+      out(n === 0 ? style.bold(text) : status === "ready" ? text : status === "degraded" ? style.yellow(text) : style.red(text));
+    });
+    return 0;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,35 @@
+import { renderJunit } from "../../output/junit.js";
+import { renderPrometheus } from "../../output/prometheus.js";
+import { reportText } from "../../output/report-text.js";
+import { makeStyle } from "../../output/style.js";
+import { openDatabase } from "../../store/database.js";
+import { findRun, runDetails } from "../../store/queries.js";
+import type { CommonOptions } from "../common.js";
+import { UsageError } from "../exit.js";
+import { out } from "../io.js";
+import { stateDirFor } from "../state.js";
+
+export async function run(args: string[], options: CommonOptions & { format?: string }): Promise<number> {
+  const db = openDatabase(stateDirFor(options), { readonly: true });
+  try {
+    const recorded = findRun(db, args[0]);
+    if (!recorded) throw new UsageError(args[0] ? `no run "${args[0]}" (or more than one starts with it)` : "no runs recorded yet", "`netra-start history` lists the runs");
+    const details = runDetails(db, recorded);
+    switch (options.format) {
+      case "json":
+        out(JSON.stringify(details, null, 2));
+        break;
+      case "junit":
+        process.stdout.write(renderJunit(details));
+        break;
+      case "prometheus":
+        process.stdout.write(renderPrometheus(details));
+        break;
+      default:
+        for (const line of reportText(details, makeStyle(process.stdout))) out(line);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}

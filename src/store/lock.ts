@@ -1,0 +1,95 @@
+// One `up`/`down` per state dir. The lock is a row, taken in a BEGIN IMMEDIATE
+// transaction: SQLite's write lock makes check-and-take atomic across processes, so of
+// five runs started at once exactly one gets it — no lock-file races, no stale files.
+// A holder is alive if its pid exists with the same start time (pids are reused).
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import type { Db } from "./database.js";
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  acquiredAt: string;
+  runId: string | null;
+  command: string;
+  procStart: string | null;
+}
+
+export type LockResult = { acquired: true; takenOver: LockHolder | undefined } | { acquired: false; holder: LockHolder };
+
+// Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat):
+// together with the pid it names one process, even after the pid is reused.
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function holderAlive(holder: LockHolder): boolean {
+  if (holder.host !== hostname()) return true; // another machine's: we cannot tell, so respect it
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  const start = processStartTime(holder.pid);
+  return holder.procStart === null || start === null || start === holder.procStart;
+}
+
+function toHolder(row: Record<string, unknown>): LockHolder {
+  return {
+    pid: row.pid as number,
+    host: row.host as string,
+    acquiredAt: row.acquired_at as string,
+    runId: (row.run_id as string | null) ?? null,
+    command: row.command as string,
+    procStart: (row.proc_start as string | null) ?? null,
+  };
+}
+
+export function readLock(db: Db): LockHolder | undefined {
+  const row = db.prepare("SELECT * FROM lock WHERE id = 1").get() as Record<string, unknown> | undefined;
+  return row ? toHolder(row) : undefined;
+}
+
+export function tryAcquireLock(db: Db, command: string, runId: string | null): LockResult {
+  return db
+    .transaction((): LockResult => {
+      const current = readLock(db);
+      if (current && current.pid === process.pid && current.host === hostname()) return { acquired: true, takenOver: undefined };
+      if (current && holderAlive(current)) return { acquired: false, holder: current };
+      db.prepare("INSERT OR REPLACE INTO lock (id, pid, host, acquired_at, proc_start, run_id, command) VALUES (1, ?, ?, ?, ?, ?, ?)").run(
+        process.pid,
+        hostname(),
+        new Date().toISOString(),
+        processStartTime(process.pid),
+        runId,
+        command,
+      );
+      return { acquired: true, takenOver: current };
+    })
+    .immediate();
+}
+
+export function setLockRun(db: Db, runId: string): void {
+  db.prepare("UPDATE lock SET run_id = ? WHERE id = 1 AND pid = ?").run(runId, process.pid);
+}
+
+export function releaseLock(db: Db): void {
+  db.prepare("DELETE FROM lock WHERE id = 1 AND pid = ? AND host = ?").run(process.pid, hostname());
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// `--wait-lock`: poll until the lock is free or the wait is over.
+export async function acquireLock(db: Db, command: string, runId: string | null, waitMs: number): Promise<LockResult> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const result = tryAcquireLock(db, command, runId);
+    if (result.acquired || Date.now() >= deadline) return result;
+    await sleep(Math.min(250, Math.max(10, deadline - Date.now())));
+  }
+}

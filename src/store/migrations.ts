@@ -1,0 +1,124 @@
+// The report database's schema, as forward migrations: migration n brings a database
+// from `PRAGMA user_version` n-1 to n. Never edit a shipped migration; add one.
+// Every column is documented in docs/database.md.
+export const MIGRATIONS: readonly string[] = [
+  // 1: runs, stages, attempts, rollbacks, health checks, circuits, the lock.
+  `
+  CREATE TABLE runs (
+    id            TEXT PRIMARY KEY,
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT,
+    status        TEXT NOT NULL CHECK (status IN ('running','ready','degraded','failed','interrupted','abandoned')),
+    exit_code     INTEGER,
+    config_path   TEXT NOT NULL,
+    config_hash   TEXT NOT NULL,
+    profile       TEXT,
+    host          TEXT NOT NULL,
+    pid           INTEGER NOT NULL,
+    name          TEXT NOT NULL,
+    command       TEXT NOT NULL,
+    stages_total  INTEGER NOT NULL,
+    duration_ms   INTEGER,
+    note          TEXT
+  );
+  CREATE INDEX runs_started_at ON runs (started_at);
+
+  CREATE TABLE stage_runs (
+    run_id       TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    stage        TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    priority     TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('ready','failed','skipped','cancelled')),
+    attempts     INTEGER NOT NULL,
+    started_at   TEXT,
+    finished_at  TEXT,
+    duration_ms  INTEGER,
+    exit_code    INTEGER,
+    error        TEXT,
+    log_path     TEXT,
+    PRIMARY KEY (run_id, stage)
+  );
+  CREATE INDEX stage_runs_stage ON stage_runs (stage, status);
+
+  CREATE TABLE attempts (
+    run_id       TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    stage        TEXT NOT NULL,
+    attempt      INTEGER NOT NULL,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT,
+    duration_ms  INTEGER,
+    outcome      TEXT NOT NULL,
+    exit_code    INTEGER,
+    signal       TEXT,
+    error        TEXT,
+    backoff_ms   INTEGER,
+    PRIMARY KEY (run_id, stage, attempt)
+  );
+
+  CREATE TABLE processes (
+    run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    stage       TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('stage','cleanup')),
+    pgid        INTEGER NOT NULL,
+    started_at  TEXT NOT NULL
+  );
+  CREATE INDEX processes_run ON processes (run_id);
+
+  CREATE TABLE rollbacks (
+    run_id       TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    stage        TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    reason       TEXT NOT NULL CHECK (reason IN ('failure','interrupt','teardown','down')),
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT NOT NULL,
+    duration_ms  INTEGER NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('ok','failed','skipped')),
+    error        TEXT
+  );
+  CREATE INDEX rollbacks_run ON rollbacks (run_id);
+
+  CREATE TABLE health_checks (
+    run_id       TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    stage        TEXT NOT NULL,
+    checked_at   TEXT NOT NULL,
+    ok           INTEGER NOT NULL,
+    duration_ms  INTEGER NOT NULL,
+    detail       TEXT NOT NULL
+  );
+  CREATE INDEX health_checks_run ON health_checks (run_id, stage);
+
+  CREATE TABLE circuits (
+    stage                 TEXT PRIMARY KEY,
+    state                 TEXT NOT NULL CHECK (state IN ('closed','open','half_open')),
+    consecutive_failures  INTEGER NOT NULL,
+    opened_at             TEXT,
+    updated_at            TEXT NOT NULL
+  );
+
+  CREATE TABLE circuit_transitions (
+    stage                 TEXT NOT NULL,
+    at                    TEXT NOT NULL,
+    from_state            TEXT NOT NULL,
+    to_state              TEXT NOT NULL,
+    consecutive_failures  INTEGER NOT NULL,
+    run_id                TEXT,
+    reason                TEXT NOT NULL
+  );
+
+  CREATE TABLE lock (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    pid          INTEGER NOT NULL,
+    host         TEXT NOT NULL,
+    acquired_at  TEXT NOT NULL,
+    proc_start   TEXT,
+    run_id       TEXT,
+    command      TEXT NOT NULL
+  );
+  `,
+  // 2: per-stage lookups for flaky/slow statistics (doctor) and estimates.
+  `
+  CREATE INDEX attempts_stage ON attempts (stage, outcome);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

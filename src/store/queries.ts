@@ -1,0 +1,152 @@
+// Reading the records: history, one run in full, scheduling estimates, retention.
+import { rmSync } from "node:fs";
+import path from "node:path";
+import type { Db } from "./database.js";
+
+export interface RunRow {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  status: string;
+  exit_code: number | null;
+  config_path: string;
+  config_hash: string;
+  profile: string | null;
+  host: string;
+  pid: number;
+  name: string;
+  command: string;
+  stages_total: number;
+  duration_ms: number | null;
+  note: string | null;
+  ready: number;
+  failed: number;
+  skipped: number;
+  cancelled: number;
+}
+
+export interface StageRunRow {
+  run_id: string;
+  stage: string;
+  kind: string;
+  priority: string;
+  status: "ready" | "failed" | "skipped" | "cancelled";
+  attempts: number;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  exit_code: number | null;
+  error: string | null;
+  log_path: string | null;
+}
+
+export interface AttemptRow {
+  stage: string;
+  attempt: number;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  outcome: string;
+  exit_code: number | null;
+  signal: string | null;
+  error: string | null;
+  backoff_ms: number | null;
+}
+
+export interface RollbackRow {
+  stage: string;
+  seq: number;
+  reason: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  status: string;
+  error: string | null;
+}
+
+export interface HealthRow {
+  stage: string;
+  checked_at: string;
+  ok: number;
+  duration_ms: number;
+  detail: string;
+}
+
+const RUN_COLUMNS = `runs.*,
+  (SELECT COUNT(*) FROM stage_runs s WHERE s.run_id = runs.id AND s.status = 'ready') AS ready,
+  (SELECT COUNT(*) FROM stage_runs s WHERE s.run_id = runs.id AND s.status = 'failed') AS failed,
+  (SELECT COUNT(*) FROM stage_runs s WHERE s.run_id = runs.id AND s.status = 'skipped') AS skipped,
+  (SELECT COUNT(*) FROM stage_runs s WHERE s.run_id = runs.id AND s.status = 'cancelled') AS cancelled`;
+
+export function listRuns(db: Db, limit: number): RunRow[] {
+  return db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY started_at DESC, id DESC LIMIT ?`).all(limit) as RunRow[];
+}
+
+/** The latest run, or the one whose id is (or starts with) `id`. */
+export function findRun(db: Db, id?: string): RunRow | undefined {
+  if (id === undefined) return db.prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY started_at DESC, id DESC LIMIT 1`).get() as RunRow | undefined;
+  const matches = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ? OR id LIKE ? ORDER BY started_at DESC LIMIT 2`).all(id, `${id.replace(/[%_]/g, "")}%`) as RunRow[];
+  return matches.find((m) => m.id === id) ?? (matches.length === 1 ? matches[0] : undefined);
+}
+
+export interface RunDetails {
+  run: RunRow;
+  stages: StageRunRow[];
+  attempts: AttemptRow[];
+  rollbacks: RollbackRow[];
+  health: HealthRow[];
+}
+
+export function runDetails(db: Db, run: RunRow): RunDetails {
+  return {
+    run,
+    stages: db.prepare("SELECT * FROM stage_runs WHERE run_id = ? ORDER BY COALESCE(started_at, finished_at, '9'), stage").all(run.id) as StageRunRow[],
+    attempts: db.prepare("SELECT * FROM attempts WHERE run_id = ? ORDER BY started_at, stage, attempt").all(run.id) as AttemptRow[],
+    rollbacks: db.prepare("SELECT * FROM rollbacks WHERE run_id = ? ORDER BY seq").all(run.id) as RollbackRow[],
+    health: db.prepare("SELECT * FROM health_checks WHERE run_id = ? ORDER BY checked_at").all(run.id) as HealthRow[],
+  };
+}
+
+// For critical-path-first scheduling: each stage's median duration over its last five
+// successful runs. One query for the whole graph.
+export function durationEstimates(db: Db): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT stage, duration_ms FROM (
+         SELECT stage, duration_ms, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY finished_at DESC) AS n
+         FROM stage_runs WHERE status = 'ready' AND duration_ms IS NOT NULL)
+       WHERE n <= 5`,
+    )
+    .all() as { stage: string; duration_ms: number }[];
+  const byStage = new Map<string, number[]>();
+  for (const row of rows) (byStage.get(row.stage) ?? byStage.set(row.stage, []).get(row.stage))?.push(row.duration_ms);
+  const estimates = new Map<string, number>();
+  for (const [stage, values] of byStage) {
+    values.sort((a, b) => a - b);
+    const mid = values.length >> 1;
+    estimates.set(stage, values.length % 2 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2);
+  }
+  return estimates;
+}
+
+export interface PruneResult {
+  runs: string[];
+}
+
+// Keeps the newest `runs` runs and nothing older than `days`; never a running run.
+// Deletes their rows (cascading) and their log folders.
+export function prune(db: Db, stateDir: string, retention: { runs: number; days: number }, nowMs = Date.now()): PruneResult {
+  const cutoff = new Date(nowMs - retention.days * 86_400_000).toISOString();
+  const doomed = db
+    .prepare(
+      `SELECT id FROM runs WHERE status != 'running' AND (
+         started_at < ? OR id NOT IN (SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT ?))`,
+    )
+    .all(cutoff, retention.runs) as { id: string }[];
+  const ids = doomed.map((d) => d.id);
+  db.transaction(() => {
+    for (const id of ids) db.prepare("DELETE FROM runs WHERE id = ?").run(id);
+  })();
+  for (const id of ids) rmSync(path.join(stateDir, "logs", id), { recursive: true, force: true });
+  return { runs: ids };
+}

@@ -1,0 +1,140 @@
+// Records a run from the engine's event stream (already redacted). Writes are queued
+// and committed in one transaction per turn of the event loop, so a burst of events
+// costs one commit, and the run row exists (status `running`) from the first event.
+import { hostname } from "node:os";
+import type { Statement } from "better-sqlite3";
+import type { EngineEvent, StageResult } from "../engine/events.js";
+import type { Db } from "./database.js";
+
+export interface RunMeta {
+  configPath: string;
+  configHash: string;
+  profile: string | undefined;
+  command: string;
+}
+
+type Params = readonly unknown[];
+
+export class RunRecorder {
+  private readonly queue: [Statement, Params][] = [];
+  private scheduled = false;
+  private runId = "";
+  private readonly statements: Record<string, Statement>;
+  private readonly attemptStart = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly meta: RunMeta,
+  ) {
+    const p = (sql: string) => db.prepare(sql);
+    this.statements = {
+      runStart: p(
+        "INSERT INTO runs (id, started_at, status, config_path, config_hash, profile, host, pid, name, command, stages_total) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      runEnd: p("UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, duration_ms = ?, note = ? WHERE id = ?"),
+      attemptStart: p("INSERT OR REPLACE INTO attempts (run_id, stage, attempt, started_at, outcome) VALUES (?, ?, ?, ?, 'running')"),
+      attemptEnd: p("UPDATE attempts SET finished_at = ?, duration_ms = ?, outcome = ?, exit_code = ?, signal = ?, error = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
+      attemptBackoff: p("UPDATE attempts SET backoff_ms = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
+      process: p("INSERT INTO processes (run_id, stage, role, pgid, started_at) VALUES (?, ?, ?, ?, ?)"),
+      stageRun: p(
+        `INSERT INTO stage_runs (run_id, stage, kind, priority, status, attempts, started_at, finished_at, duration_ms, exit_code, error, log_path)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, stage) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
+           finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, exit_code = excluded.exit_code, error = excluded.error, log_path = excluded.log_path`,
+      ),
+      rollback: p("INSERT INTO rollbacks (run_id, stage, seq, reason, started_at, finished_at, duration_ms, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      health: p("INSERT INTO health_checks (run_id, stage, checked_at, ok, duration_ms, detail) VALUES (?, ?, ?, ?, ?, ?)"),
+    };
+  }
+
+  /** `down` records rollbacks against an earlier run. */
+  useRun(runId: string): void {
+    this.runId = runId;
+    const row = this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM rollbacks WHERE run_id = ?").get(runId) as { seq: number };
+    this.seqOffset = row.seq;
+  }
+
+  private seqOffset = 0;
+  private rollbackReason = "failure";
+  private readonly stageKinds = new Map<string, { kind: string; priority: string }>();
+
+  onEvent(event: EngineEvent): void {
+    const s = this.statements;
+    const id = this.runId;
+    switch (event.type) {
+      case "run-started":
+        this.runId = event.runId;
+        for (const stage of event.stages) this.stageKinds.set(stage.name, { kind: stage.kind, priority: stage.priority });
+        // The run row is written at once, not batched: it must exist even if we die now.
+        s.runStart?.run(event.runId, event.at, this.meta.configPath, this.meta.configHash, this.meta.profile ?? null, hostname(), process.pid, event.name, this.meta.command, event.stages.length);
+        return;
+      case "stage-started":
+        this.attemptStart.set(`${event.stage}#${event.attempt}`, Date.parse(event.at));
+        return this.push(s.attemptStart, [id, event.stage, event.attempt, event.at]);
+      case "process-started":
+        // Also at once: after a kill -9 the next run ends these groups.
+        s.process?.run(id, event.stage, event.role, event.pgid, event.at);
+        return;
+      case "attempt-failed": {
+        const failure = event.failure;
+        return this.push(s.attemptEnd, [
+          event.at,
+          event.durationMs,
+          failure.reason,
+          failure.reason === "exit-non-zero" ? failure.exitCode : null,
+          failure.reason === "signal" ? failure.signal : null,
+          event.error,
+          id,
+          event.stage,
+          event.attempt,
+        ]);
+      }
+      case "stage-retrying":
+        return this.push(s.attemptBackoff, [event.delayMs, id, event.stage, event.nextAttempt - 1]);
+      case "stage-ready": {
+        const started = this.attemptStart.get(`${event.stage}#${event.attempts}`) ?? Date.parse(event.at);
+        return this.push(s.attemptEnd, [event.at, Date.parse(event.at) - started, "ok", 0, null, null, id, event.stage, event.attempts]);
+      }
+      case "health-check":
+        return this.push(s.health, [id, event.stage, event.at, event.ok ? 1 : 0, event.durationMs, event.detail]);
+      case "rollback-started":
+        this.rollbackReason = event.reason;
+        return;
+      case "rollback-stage":
+        return this.push(s.rollback, [id, event.stage, event.seq + this.seqOffset, this.rollbackReason, new Date(Date.parse(event.at) - event.durationMs).toISOString(), event.at, event.durationMs, event.status, event.error ?? null]);
+      case "run-finished":
+        for (const r of event.results) this.push(s.stageRun, stageRunParams(id, r));
+        this.push(s.runEnd, [event.at, event.status, event.exitCode, event.durationMs, event.note ?? null, id]);
+        return this.flush();
+      case "stage-output":
+      case "stage-failed":
+      case "stage-skipped":
+      case "stage-cancelled":
+      case "rollback-finished":
+      case "circuit-changed":
+        return;
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.queue.length === 0) return;
+    const batch = this.queue.splice(0);
+    this.db.transaction(() => {
+      for (const [statement, params] of batch) statement.run(...params);
+    })();
+  }
+
+  private push(statement: Statement | undefined, params: Params): void {
+    if (!statement) return;
+    this.queue.push([statement, params]);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+}
+
+function stageRunParams(runId: string, r: StageResult): Params {
+  return [runId, r.name, r.kind, r.priority, r.status, r.attempts, r.startedAt ?? null, r.finishedAt ?? null, r.durationMs ?? null, r.exitCode ?? null, r.error ?? null, r.logPath ?? null];
+}

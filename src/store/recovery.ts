@@ -1,0 +1,43 @@
+// After a supervisor was killed (kill -9, OOM, a lost machine): its run is still
+// `running` and its stages' process groups may still be alive. The next run that takes
+// the lock marks such runs `abandoned` and ends what they left behind.
+import { hostname } from "node:os";
+import { groupAlive, terminateGroup } from "../engine/process/process-group.js";
+import type { Db } from "./database.js";
+import { holderAlive } from "./lock.js";
+
+export interface Abandoned {
+  runId: string;
+  pid: number;
+  startedAt: string;
+  /** Process groups that were still running, now ended. */
+  stoppedGroups: number[];
+}
+
+export async function recoverAbandonedRuns(db: Db): Promise<Abandoned[]> {
+  const rows = db.prepare("SELECT id, pid, host, started_at FROM runs WHERE status = 'running' AND host = ?").all(hostname()) as {
+    id: string;
+    pid: number;
+    host: string;
+    started_at: string;
+  }[];
+  const abandoned: Abandoned[] = [];
+  for (const row of rows) {
+    if (row.pid === process.pid) continue;
+    if (holderAlive({ pid: row.pid, host: row.host, acquiredAt: row.started_at, runId: row.id, command: "", procStart: null })) continue;
+    const groups = db.prepare("SELECT DISTINCT pgid FROM processes WHERE run_id = ?").all(row.id) as { pgid: number }[];
+    // A process group id is not reused while any member lives, so a live group with a
+    // recorded id is one this run started.
+    const live = groups.map((g) => g.pgid).filter(groupAlive);
+    await Promise.all(live.map((pgid) => terminateGroup(pgid, 2000)));
+    const now = new Date().toISOString();
+    db.prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, note = ? WHERE id = ? AND status = 'running'").run(
+      now,
+      `supervisor (pid ${row.pid}) died during the run${live.length ? `; ended ${live.length} process group${live.length === 1 ? "" : "s"} it left running` : ""}`,
+      row.id,
+    );
+    db.prepare("UPDATE attempts SET outcome = 'abandoned', finished_at = ? WHERE run_id = ? AND finished_at IS NULL").run(now, row.id);
+    abandoned.push({ runId: row.id, pid: row.pid, startedAt: row.started_at, stoppedGroups: live });
+  }
+  return abandoned;
+}
