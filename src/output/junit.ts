@@ -37,7 +37,8 @@ export function renderJunit(details: RunDetails): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="netra-start" tests="${stages.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(run.duration_ms)}">`,
-    `  <testsuite name="${suite}" tests="${stages.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(run.duration_ms)}" timestamp="${run.started_at.slice(0, 19)}" hostname="${escapeXml(run.host)}">`,
+    // id/package and the (empty) system-out/err are required by the Ant schema CI readers use.
+    `  <testsuite name="${suite}" id="0" package="netra-start" tests="${stages.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(run.duration_ms)}" timestamp="${run.started_at.slice(0, 19)}" hostname="${escapeXml(run.host) || "localhost"}">`,
     "    <properties>",
     `      <property name="run_id" value="${escapeXml(run.id)}"/>`,
     `      <property name="status" value="${escapeXml(run.status)}"/>`,
@@ -55,6 +56,6 @@ export function renderJunit(details: RunDetails): string {
       lines.push(`${open}>`, `      <skipped message="${escapeXml(`${stage.status}: ${stage.error ?? ""}`)}"/>`, "    </testcase>");
     }
   }
-  lines.push("  </testsuite>", "</testsuites>", "");
+  lines.push("    <system-out/>", "    <system-err/>", "  </testsuite>", "</testsuites>", "");
   return lines.join("\n");
 }

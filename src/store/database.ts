@@ -1,7 +1,7 @@
 // Opening <state-dir>/netra.db: WAL, a busy timeout, forward migrations. Problems with
 // the state dir or the file are StoreErrors naming the path and the fix — never a
 // stack trace, and never a migration that loses rows.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
@@ -29,6 +29,8 @@ export interface OpenOptions {
 
 export function openDatabase(stateDir: string, options: OpenOptions = {}): Db {
   const file = databasePath(stateDir);
+  if (options.readonly && !existsSync(file))
+    throw new StoreError(`no report database at ${file}`, "nothing has run with this state dir yet: run `netra-start up` first, or pass --state-dir / -c");
   let db: Db;
   try {
     if (!options.readonly) mkdirSync(stateDir, { recursive: true });
@@ -71,6 +73,8 @@ function migrate(db: Db, file: string): void {
     throw new StoreError(`${file} has schema version ${version}; this netra-start knows up to ${SCHEMA_VERSION}`, "upgrade netra-start, or use another --state-dir");
   for (let next = version + 1; next <= SCHEMA_VERSION; next++) {
     db.transaction(() => {
+      // Read again under the write lock: another process may have just migrated.
+      if ((db.pragma("user_version", { simple: true }) as number) >= next) return;
       db.exec(MIGRATIONS[next - 1] as string);
       db.pragma(`user_version = ${next}`);
     }).immediate();

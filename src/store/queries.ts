@@ -100,7 +100,7 @@ export interface RunDetails {
 export function runDetails(db: Db, run: RunRow): RunDetails {
   return {
     run,
-    stages: db.prepare("SELECT * FROM stage_runs WHERE run_id = ? ORDER BY COALESCE(started_at, finished_at, '9'), stage").all(run.id) as StageRunRow[],
+    stages: db.prepare("SELECT * FROM stage_runs WHERE run_id = ? ORDER BY rowid" /* written in declaration order */).all(run.id) as StageRunRow[],
     attempts: db.prepare("SELECT * FROM attempts WHERE run_id = ? ORDER BY started_at, stage, attempt").all(run.id) as AttemptRow[],
     rollbacks: db.prepare("SELECT * FROM rollbacks WHERE run_id = ? ORDER BY seq").all(run.id) as RollbackRow[],
     health: db.prepare("SELECT * FROM health_checks WHERE run_id = ? ORDER BY checked_at").all(run.id) as HealthRow[],

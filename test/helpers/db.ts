@@ -1,0 +1,14 @@
+// Reading a state dir's report database the way a person with sqlite3 would.
+import path from "node:path";
+import Database from "better-sqlite3";
+
+export function queryDb<T = Record<string, unknown>>(stateDir: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path.join(stateDir, "netra.db"), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

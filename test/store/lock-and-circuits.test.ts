@@ -1,0 +1,117 @@
+// The run lock and the circuit breakers, across real processes and runs.
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { queryDb } from "../helpers/db.js";
+
+let project: TempProject;
+let state: string;
+beforeEach(() => {
+  project = tempProject("netra-lock-");
+  state = path.join(project.dir, ".netra");
+});
+afterEach(() => project.cleanup());
+
+describe("the run lock", () => {
+  it("five ups at once: exactly one runs, four exit 4 naming the holder", async () => {
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  hold: { command: "sleep 1.5" }\n`);
+    const results = await Promise.all(Array.from({ length: 5 }, () => runCli(["up", "-c", file], { cwd: project.dir })));
+    const codes = results.map((r) => r.code).sort();
+    expect(codes).toEqual([0, 4, 4, 4, 4]);
+    for (const locked of results.filter((r) => r.code === 4)) {
+      expect(locked.stderr).toMatch(new RegExp(`another run holds the lock on ${state}: pid \\d+ \\(\`netra-start up\`, run \\S+\\) since \\d{4}-\\d\\d-\\d\\dT`));
+      expect(locked.stderr).toContain("--wait-lock");
+    }
+    expect(queryDb(state, "SELECT COUNT(*) AS n FROM runs")).toEqual([{ n: 1 }]);
+    expect(queryDb(state, "SELECT COUNT(*) AS n FROM lock")).toEqual([{ n: 0 }]);
+  });
+
+  it("--wait-lock waits for the holder to finish", async () => {
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  hold: { command: "sleep 1" }\n`);
+    const first = runCli(["up", "-c", file], { cwd: project.dir });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const second = await runCli(["up", "-c", file, "--wait-lock", "10s"], { cwd: project.dir });
+    expect((await first).code).toBe(0);
+    expect(second.code).toBe(0);
+    expect(queryDb(state, "SELECT COUNT(*) AS n FROM runs WHERE status = 'ready'")).toEqual([{ n: 2 }]);
+  });
+
+  it("takes over a lock whose holder died, with a warning", async () => {
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  a: { command: "true" }\n`);
+    expect((await runCli(["up", "-c", file], { cwd: project.dir })).code).toBe(0);
+    const dead = spawnSync("true").pid as number; // a pid that no longer runs
+    const db = new Database(path.join(state, "netra.db"));
+    db.prepare("INSERT INTO lock (id, pid, host, acquired_at, proc_start, run_id, command) VALUES (1, ?, ?, '2026-01-01T00:00:00.000Z', '1', NULL, 'up')").run(dead, hostname());
+    db.close();
+    const result = await runCli(["up", "-c", file], { cwd: project.dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`warning: took over the lock from pid ${dead} (\`netra-start up\`) since 2026-01-01T00:00:00.000Z, which is no longer running`);
+  });
+});
+
+describe("circuit breakers across runs", () => {
+  const config = `version: 1\nstages:\n  flaky:\n    command: echo ran >> runs.txt; test -f healthy\n    retries: 0\n    circuit_breaker: { threshold: 2, recovery: 1s }\n`;
+
+  it("open after the threshold, fail fast without running, half-open trial, closed on success", async () => {
+    const file = project.write("startup.yaml", config);
+    const up = () => runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
+    const count = () => (queryDb(state, "SELECT COUNT(*) AS n FROM attempts")[0]?.n as number) ?? 0;
+
+    expect((await up()).code).toBe(1);
+    expect(queryDb(state, "SELECT state, consecutive_failures FROM circuits")).toEqual([{ state: "closed", consecutive_failures: 1 }]);
+    const second = await up();
+    expect(second.stdout).toContain("circuit opened after 2 consecutive failures, next try after");
+    expect(queryDb(state, "SELECT state FROM circuits")).toEqual([{ state: "open" }]);
+
+    const refused = await up();
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/\[flaky\] FAILED after 0 attempts: circuit open, next try after \d\d:\d\d:\d\d/);
+    expect(count()).toBe(2); // nothing ran
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    project.write("healthy", "");
+    const trial = await up();
+    expect(trial.code).toBe(0);
+    expect(trial.stdout).toContain("[flaky] circuit open → half-open");
+    expect(trial.stdout).toContain("[flaky] circuit half-open → closed");
+    expect(queryDb(state, "SELECT state, consecutive_failures FROM circuits")).toEqual([{ state: "closed", consecutive_failures: 0 }]);
+    expect(queryDb(state, "SELECT from_state, to_state, reason FROM circuit_transitions ORDER BY rowid")).toEqual([
+      { from_state: "closed", to_state: "open", reason: "failure threshold reached" },
+      { from_state: "open", to_state: "half_open", reason: "recovery time passed" },
+      { from_state: "half_open", to_state: "closed", reason: "attempt succeeded" },
+    ]);
+  });
+
+  it("a failed half-open trial opens it again at once", async () => {
+    const file = project.write("startup.yaml", config.replace("recovery: 1s", "recovery: 300ms"));
+    const up = () => runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
+    await up();
+    await up();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const trial = await up();
+    expect(trial.stdout).toContain("circuit open → half-open");
+    expect(trial.stdout).toContain("circuit half-open → open");
+    expect(queryDb(state, "SELECT state FROM circuits")).toEqual([{ state: "open" }]);
+  });
+
+  it("`circuits` lists them; `circuits reset` and `up --reset-circuits` close them", async () => {
+    const file = project.write("startup.yaml", config);
+    const up = (args: string[] = []) => runCli(["up", "-c", file, "--output", "plain", ...args], { cwd: project.dir });
+    await up();
+    await up();
+    const list = await runCli(["circuits", "-c", file], { cwd: project.dir });
+    expect(list.stdout).toMatch(/^flaky +open +2 +\d{4}-/m);
+    const reset = await runCli(["circuits", "reset", "flaky", "-c", file], { cwd: project.dir });
+    expect(reset.stdout).toBe("closed: flaky\n");
+    expect(queryDb(state, "SELECT state FROM circuits")).toEqual([{ state: "closed" }]);
+    await up();
+    await up();
+    project.write("healthy", "");
+    const forced = await up(["--reset-circuits"]);
+    expect(forced.stderr).toContain("circuits reset: flaky");
+    expect(forced.code).toBe(0);
+  });
+});
