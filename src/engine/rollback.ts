@@ -3,7 +3,7 @@
 // timeout. A second Ctrl-C skips the remaining cleanups — but services are still
 // stopped: "skip the rollback" must never mean "leave processes behind".
 import path from "node:path";
-import type { Stage } from "../config/types.js";
+import type { Command, Stage } from "../config/types.js";
 import { now, type EngineEvent, type RollbackReason } from "./events.js";
 import { describeFailure } from "./failure.js";
 import { startProcess } from "./process/run-process.js";
@@ -14,10 +14,13 @@ import type { Redactor } from "../util/redact.js";
 export interface RollbackItem {
   stage: Stage;
   service: ServiceHandle | undefined;
+  /** The stage's cleanup, or its module's cleanup(). */
+  cleanup: Command | undefined;
 }
 
 export interface RollbackOptions {
   reason: RollbackReason;
+  runId: string;
   /** Newest first. */
   items: RollbackItem[];
   env: NodeJS.ProcessEnv;
@@ -29,11 +32,11 @@ export interface RollbackOptions {
 }
 
 export async function rollBack(options: RollbackOptions): Promise<{ failed: number }> {
-  const items = options.items.filter((item) => item.service || item.stage.cleanup);
+  const items = options.items.filter((item) => item.service || item.cleanup);
   options.emit({ type: "rollback-started", at: now(), reason: options.reason, stages: items.map((i) => i.stage.name) });
   let failed = 0;
   let seq = 0;
-  for (const { stage, service } of items) {
+  for (const { stage, service, cleanup } of items) {
     seq++;
     const started = Date.now();
     if (options.skip.aborted) {
@@ -43,8 +46,8 @@ export async function rollBack(options: RollbackOptions): Promise<{ failed: numb
     }
     const errors: string[] = [];
     if (service) await service.stop();
-    if (stage.cleanup) {
-      const error = await runCleanup(stage, options);
+    if (cleanup) {
+      const error = await runCleanup(stage, cleanup, options);
       if (error) errors.push(error);
     }
     if (errors.length > 0) failed++;
@@ -54,13 +57,19 @@ export async function rollBack(options: RollbackOptions): Promise<{ failed: numb
   return { failed };
 }
 
-async function runCleanup(stage: Stage, options: RollbackOptions): Promise<string | undefined> {
+async function runCleanup(stage: Stage, cleanup: Command, options: RollbackOptions): Promise<string | undefined> {
   const log = new StageLog(path.join(options.logDir, `${stage.name}.log`), options.redact);
   log.mark(`cleanup (${options.reason})`);
   const run = startProcess({
-    command: stage.cleanup as NonNullable<Stage["cleanup"]>,
+    command: cleanup,
     cwd: stage.cwd,
-    env: { ...options.env, ...stage.env, NETRA_STAGE: stage.name, NETRA_ROLLBACK_REASON: options.reason },
+    env: {
+      ...options.env,
+      ...stage.env,
+      NETRA_STAGE: stage.name,
+      NETRA_ROLLBACK_REASON: options.reason,
+      NETRA_MODULE_CONTEXT: JSON.stringify({ stage: stage.name, runId: options.runId, attempt: 0, outputs: {} }),
+    },
     timeoutMs: stage.timeoutMs,
     killTimeoutMs: stage.killTimeoutMs,
     signal: options.skip,

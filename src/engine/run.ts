@@ -102,9 +102,10 @@ export function startRun(options: RunOptions): RunHandle {
     let note: string | undefined;
     let rolledBack = false;
 
-    const items = (order: number[]): RollbackItem[] => [...order].reverse().map((i) => ({ stage: stages[i] as Stage, service: outcome.services.get(i) }));
+    const items = (order: number[]): RollbackItem[] =>
+      [...order].reverse().map((i) => ({ stage: stages[i] as Stage, service: outcome.services.get(i), cleanup: outcome.cleanups.get(i) }));
     const rollbackWith = (reason: "failure" | "interrupt" | "teardown") =>
-      rollBack({ reason, items: items(outcome.readyOrder), env, logDir, redact, emit, skip: skipRollback.signal });
+      rollBack({ reason, runId, items: items(outcome.readyOrder), env, logDir, redact, emit, skip: skipRollback.signal });
 
     if (status === "failed" || status === "interrupted") {
       if (options.rollback || status === "interrupted") {

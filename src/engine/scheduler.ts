@@ -2,7 +2,7 @@
 // among startable stages the one with the longest estimated remaining path goes first
 // (critical-path-first list scheduling). Decides what a failure means for the run, but
 // runs no process itself: `runStage` is injected, so this is testable on its own.
-import type { Stage } from "../config/types.js";
+import type { Command, Stage } from "../config/types.js";
 import type { Plan } from "../graph/plan.js";
 import { Heap } from "../util/heap.js";
 import { now, type EngineEvent, type StageStatus } from "./events.js";
@@ -34,6 +34,8 @@ export interface ScheduleOutcome {
   /** Stage indices in the order they became ready: rollback runs it backwards. */
   readyOrder: number[];
   services: Map<number, ServiceHandle>;
+  /** The cleanup each ready stage needs on rollback (its own, or its module's). */
+  cleanups: Map<number, Command>;
   /** Why the run stopped early, if it did. */
   stopped: { by: "failure"; stage: string } | { by: "interrupt" } | undefined;
   anyFailed: boolean;
@@ -51,6 +53,7 @@ export class Scheduler {
   private readonly upstream: ReadonlyMap<string, Record<string, string>>[] = [];
   private readonly readyOrder: number[] = [];
   private readonly services = new Map<number, ServiceHandle>();
+  private readonly cleanups = new Map<number, Command>();
   private stopped: ScheduleOutcome["stopped"];
   private anyFailed = false;
   private running = 0;
@@ -68,7 +71,7 @@ export class Scheduler {
   run(): Promise<ScheduleOutcome> {
     return new Promise((resolve) => {
       this.finish = () =>
-        resolve({ records: this.records, readyOrder: this.readyOrder, services: this.services, stopped: this.stopped, anyFailed: this.anyFailed });
+        resolve({ records: this.records, readyOrder: this.readyOrder, services: this.services, cleanups: this.cleanups, stopped: this.stopped, anyFailed: this.anyFailed });
       this.waitingOn.forEach((count, i) => count === 0 && this.queue.push(i));
       this.pump();
     });
@@ -116,6 +119,7 @@ export class Scheduler {
       this.outputs[i] = result.outputs;
       this.readyOrder.push(i);
       if (result.service) this.services.set(i, result.service);
+      if (result.cleanup) this.cleanups.set(i, result.cleanup);
       this.options.emit({ type: "stage-ready", at: now(), stage: stage.name, attempts: result.attempts, durationMs, outputs: result.outputs });
       for (const dependent of this.options.plan.graph.dependents[i] ?? []) {
         this.waitingOn[dependent] = (this.waitingOn[dependent] as number) - 1;

@@ -1,8 +1,11 @@
 // One stage, one run: attempts with preflight, the process, its health check, outputs,
 // and backoff between attempts. Returns a result value; emits events as it goes.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import type { Stage } from "../config/types.js";
+import type { Command, HealthCheck, Stage } from "../config/types.js";
+import { DEFAULT_STAGE } from "../config/types.js";
+import type { HostResult } from "./module/host.js";
+import { moduleCommand } from "./module/command.js";
 import type { Redactor } from "../util/redact.js";
 import { backoffDelay } from "./backoff.js";
 import { admit, afterAttempt, type CircuitStore } from "./circuit-breaker.js";
@@ -36,11 +39,11 @@ export interface ServiceHandle {
 }
 
 export type StageRunResult =
-  | { ok: true; attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; logPath: string }
+  | { ok: true; attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string }
   | { ok: false; attempts: number; failure: AttemptFailure; error: string; tail: string[]; exitCode: number | undefined; logPath: string };
 
 type AttemptResult =
-  | { ok: true; outputs: Record<string, string>; service: ServiceHandle | undefined }
+  | { ok: true; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined }
   | { ok: false; failure: AttemptFailure; tail: string[]; exitCode: number | undefined };
 
 /** The live view shows a stage's latest line; more often than this is wasted work. */
@@ -75,7 +78,7 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
       const result = await runAttempt(stage, attempt, ctx, log);
       const circuit = result.ok || result.failure.reason !== "cancelled" ? afterAttempt(ctx.circuits.get(stage.name), stage.circuitBreaker, result.ok, Date.now()) : undefined;
       if (circuit) changeCircuit(stage, ctx, circuit);
-      if (result.ok) return { ok: true, attempts: attempt, outputs: result.outputs, service: result.service, logPath: log.path };
+      if (result.ok) return { ok: true, attempts: attempt, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: log.path };
 
       const error = describeFailure(result.failure);
       log.mark(`attempt ${attempt}/${maxAttempts} failed: ${error}`);
@@ -129,7 +132,8 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
   };
   const unmet = hasRequirements(stage) ? await checkRequires(stage.requires, env) : undefined;
   if (unmet) return { ok: false, failure: unmet, tail: [], exitCode: undefined };
-  if (stage.runner.type === "module") return { ok: false, failure: { reason: "module-error", message: "module stages are not supported by this version yet" }, tail: [], exitCode: undefined };
+  const module = stage.runner.type === "module" ? prepareModule(stage, stage.runner.module, attempt, ctx, env) : undefined;
+  const command = module ? moduleCommand("init", module.path) : (stage.runner as { command: Command }).command;
 
   const logPattern = stage.health?.probe.type === "log" ? new RegExp(stage.health.probe.pattern) : undefined;
   let logMatched = false;
@@ -144,7 +148,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
   };
   const isService = stage.kind === "service";
   const run = startProcess({
-    command: stage.runner.command,
+    command,
     cwd: stage.cwd,
     env,
     timeoutMs: isService ? undefined : stage.timeoutMs,
@@ -157,13 +161,45 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
 
   if (!isService) {
     const outcome = await run.outcome;
-    const failure = failureOf(outcome, stage.timeoutMs);
+    const hosted = module?.result();
+    const failure = hosted && !hosted.ok ? ({ reason: "module-error", message: hosted.message ?? "module failed" } as const) : failureOf(outcome, stage.timeoutMs);
     if (failure) return { ok: false, failure, tail: run.lines.lastLines(), exitCode: outcome.kind === "exit" ? outcome.exitCode : undefined };
-    const health = await checkHealth(stage, ctx, env, () => logMatched, undefined);
+    const effective = module ? withModuleHooks(stage, module.path, hosted) : stage;
+    const health = await checkHealth(effective, ctx, env, () => logMatched, undefined);
     if (health) return { ok: false, failure: health, tail: run.lines.lastLines(), exitCode: 0 };
-    return { ok: true, outputs: readOutputs(outputFile), service: undefined };
+    return { ok: true, outputs: { ...readOutputs(outputFile), ...hosted?.outputs }, service: undefined, cleanup: effective.cleanup };
   }
-  return awaitServiceReady(stage, ctx, env, run, () => logMatched);
+  return awaitServiceReady(module ? withModuleHooks(stage, module.path, undefined) : stage, ctx, env, run, () => logMatched);
+}
+
+// The context a module's functions receive travels in the environment of its host
+// process; the host writes back its result (outputs, or the error's message).
+function prepareModule(stage: Stage, modulePath: string, attempt: number, ctx: StageRunContext, env: NodeJS.ProcessEnv) {
+  const resultFile = path.join(ctx.logDir, "outputs", `${stage.name}.result.json`);
+  rmSync(resultFile, { force: true });
+  env.NETRA_MODULE_RESULT = resultFile;
+  env.NETRA_MODULE_CONTEXT = JSON.stringify({ stage: stage.name, runId: ctx.runId, attempt, outputs: Object.fromEntries(ctx.upstreamOutputs) });
+  if (stage.kind === "service") env.NETRA_MODULE_KEEP_ALIVE = "1";
+  return {
+    path: modulePath,
+    result(): HostResult | undefined {
+      try {
+        return JSON.parse(readFileSync(resultFile, "utf8")) as HostResult;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+// A module's own health() is its health check when the stage configures none, and its
+// cleanup() its cleanup (run by rollback and `down`).
+export function withModuleHooks(stage: Stage, modulePath: string, hosted: HostResult | undefined): Stage {
+  const exported = hosted?.exports ?? ["health", "cleanup"];
+  const health: HealthCheck | undefined =
+    stage.health ?? (exported.includes("health") && hosted ? { probe: { type: "command", command: moduleCommand("health", modulePath) }, ...DEFAULT_STAGE.health } : undefined);
+  const cleanup = stage.cleanup ?? (exported.includes("cleanup") ? moduleCommand("cleanup", modulePath) : undefined);
+  return { ...stage, health, cleanup };
 }
 
 // A service is ready when its health check passes (at once without one); exiting first,
@@ -174,7 +210,7 @@ async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS
   const signal = AbortSignal.any([ctx.signal, deadline.signal]);
   try {
     const health = await checkHealth(stage, { ...ctx, signal }, env, logMatched, run.outcome);
-    if (!health) return { ok: true, outputs: readOutputs(env.NETRA_OUTPUT as string), service: serviceHandle(stage, run) };
+    if (!health) return { ok: true, outputs: readOutputs(env.NETRA_OUTPUT as string), service: serviceHandle(stage, run), cleanup: stage.cleanup };
     run.stop();
     await run.outcome;
     const failure: AttemptFailure = deadline.signal.aborted && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;

@@ -2,6 +2,7 @@
 // that died, a `--no-rollback` run) and run the cleanups of its ready stages, newest
 // first, recorded as rollbacks with reason `down`.
 import { groupAlive, terminateGroup } from "../../engine/process/process-group.js";
+import { moduleCommand } from "../../engine/module/command.js";
 import { rollBack } from "../../engine/rollback.js";
 import { createRenderer } from "../../output/renderer.js";
 import { findRun } from "../../store/queries.js";
@@ -34,7 +35,13 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
     const byName = new Map(config.stages.map((s) => [s.name, s]));
     const missing = ready.filter((r) => !byName.has(r.stage)).map((r) => r.stage);
     if (missing.length > 0) err(`warning: no longer in the config, not cleaned up: ${missing.join(", ")}`);
-    const items = ready.flatMap((r) => (byName.has(r.stage) ? [{ stage: byName.get(r.stage) as NonNullable<ReturnType<typeof byName.get>>, service: undefined }] : []));
+    const items = ready.flatMap((r) => {
+      const stage = byName.get(r.stage);
+      if (!stage) return [];
+      // A module stage's cleanup() runs through its host (a no-op when not exported).
+      const cleanup = stage.cleanup ?? (stage.runner.type === "module" ? moduleCommand("cleanup", stage.runner.module) : undefined);
+      return [{ stage, service: undefined, cleanup }];
+    });
     const renderer = await createRenderer(resolveOutputMode(options.output) === "json" ? "json" : "plain");
     const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command: "down" });
     recorder.useRun(target.id);
@@ -42,6 +49,7 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
     process.once("SIGINT", () => skip.abort());
     const { failed } = await rollBack({
       reason: "down",
+      runId: target.id,
       items,
       env: { ...process.env },
       logDir: path.join(stateDir, "logs", target.id),

@@ -1,0 +1,87 @@
+// Module stages (.mjs, .cjs, .ts) in their own process, and the package's exported types.
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ROOT, runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { eventsOf, finished, parseEvents } from "../helpers/events.js";
+import { processesMatching } from "../helpers/processes.js";
+
+let project: TempProject;
+beforeEach(() => {
+  project = tempProject("netra-modules-");
+});
+afterEach(() => project.cleanup());
+
+const modules = path.join(ROOT, "fixtures", "modules");
+const up = (config: string, args: string[] = []) => {
+  const file = project.write("startup.yaml", config);
+  return runCli(["up", "-c", file, "--output", "json", ...args], { cwd: project.dir });
+};
+
+describe("module stages", () => {
+  it("run .mjs, .cjs and .ts modules; outputs reach dependents through ctx.outputs and env", async () => {
+    const result = await up(
+      `version: 1\nstages:\n  config: { module: ${modules}/config.mjs }\n  cache: { module: ${modules}/cache.cjs, depends_on: [config] }\n  typed: { module: ${modules}/typed.ts, depends_on: [cache] }\n  check:\n    depends_on: [typed]\n    command: test "$NETRA_TYPED_TYPED" = yes && test "$NETRA_CONFIG_POOL" = 8\n`,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const events = parseEvents(result.stdout);
+    expect(eventsOf(events, "stage-ready", "config")[0]?.outputs).toEqual({ DB_URL: "postgres://127.0.0.1:5433/app", POOL: "8" });
+    expect(eventsOf(events, "stage-ready", "cache")[0]?.outputs).toEqual({ CACHE: "warm" });
+    // typed.ts exports health(): it ran as the stage's health check.
+    expect(eventsOf(events, "health-check", "typed")).toMatchObject([{ ok: true }]);
+    const log = readFileSync(path.join(project.dir, ".netra", "logs", finished(events).runId, "typed.log"), "utf8");
+    expect(log).toContain("typed stage typed with pool 4; cache is warm");
+  });
+
+  it("a thrown error fails the attempt with its message; the stack goes only to the log", async () => {
+    const result = await up(`version: 1\nstages:\n  migrate: { module: ${modules}/throws.mjs, retries: 0 }\n`);
+    expect(result.code).toBe(1);
+    const failed = eventsOf(parseEvents(result.stdout), "stage-failed")[0]!;
+    expect(failed.error).toBe('database refused the migration: relation "users" exists');
+    const log = readFileSync(path.join(project.dir, ".netra", "logs", finished(parseEvents(result.stdout)).runId, "migrate.log"), "utf8");
+    expect(log).toMatch(/at init \(.*throws\.mjs:2/);
+  });
+
+  it("a module with no init, or that cannot load, says so", async () => {
+    const result = await up(`version: 1\ndefaults: { retries: 0, priority: low }\nstages:\n  empty: { module: ${modules}/no-init.mjs }\n  gone: { module: ./missing.mjs }\n`);
+    const errors = Object.fromEntries(eventsOf(parseEvents(result.stdout), "stage-failed").map((e) => [e.stage, e.error]));
+    expect(errors.empty).toBe(`module ${modules}/no-init.mjs does not export an init function`);
+    expect(errors.gone).toMatch(new RegExp(`^cannot load module ${path.join(project.dir, "missing.mjs")}: Cannot find module`));
+  });
+
+  it("a timeout kills a module stuck in a busy loop", async () => {
+    const started = Date.now();
+    const result = await up(`version: 1\nstages:\n  spin: { module: ${modules}/busy.mjs, timeout: 500ms, kill_timeout: 300ms, retries: 0 }\n`);
+    expect(result.code).toBe(1);
+    expect(eventsOf(parseEvents(result.stdout), "stage-failed")[0]?.error).toBe("timed out after 500ms");
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(processesMatching(`${modules}/busy.mjs`)).toEqual([]);
+  });
+
+  it("rollback runs a module's cleanup()", async () => {
+    const result = await up(`version: 1\nstages:\n  config: { module: ${modules}/config.mjs }\n  boom: { command: "exit 1", depends_on: [config], retries: 0 }\n`);
+    expect(result.code).toBe(1);
+    expect(readFileSync(path.join(project.dir, "undo.txt"), "utf8")).toBe("cleanup config\n");
+    expect(eventsOf(parseEvents(result.stdout), "rollback-stage")).toMatchObject([{ stage: "config", status: "ok" }]);
+  });
+});
+
+describe("exported types", () => {
+  it("compile in a consumer project that imports netra-start; misuse does not", () => {
+    const consumer = path.join(project.dir, "consumer");
+    cpSync(path.join(ROOT, "fixtures", "consumer"), consumer, { recursive: true });
+    mkdirSync(path.join(consumer, "node_modules"));
+    symlinkSync(ROOT, path.join(consumer, "node_modules", "netra-start"));
+    symlinkSync(path.join(ROOT, "node_modules", "@types"), path.join(consumer, "node_modules", "@types"));
+    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const good = spawnSync(process.execPath, [tsc, "-p", consumer], { encoding: "utf8" });
+    expect(good.stdout + good.stderr).toBe("");
+    expect(good.status).toBe(0);
+    const wrong = spawnSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", path.join(consumer, "wrong.ts")], { encoding: "utf8", cwd: consumer });
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stdout).toContain("Type 'string' is not assignable to type 'number'");
+    expect(wrong.stdout).toContain("Property 'nope' does not exist on type 'StageContext'");
+  });
+});
