@@ -44,6 +44,11 @@ export type EngineEvent =
   | { type: "stage-failed"; at: string; stage: string; attempts: number; durationMs: number; error: string; tail: string[]; critical: boolean; exitCode: number | undefined; reason: AttemptFailure["reason"] }
   | { type: "stage-skipped"; at: string; stage: string; reason: string }
   | { type: "stage-cancelled"; at: string; stage: string; reason: string }
+  | { type: "service-output"; at: string; stage: string; line: string }
+  | { type: "service-exited"; at: string; stage: string; exitCode: number | null; signal: string | null; uptimeMs: number; restarting: boolean; delayMs: number }
+  | { type: "service-restarted"; at: string; stage: string; restarts: number; attempts: number }
+  | { type: "service-lost"; at: string; stage: string; error: string; critical: boolean }
+  | { type: "services-running"; at: string; stages: string[] }
   | { type: "rollback-started"; at: string; reason: RollbackReason; stages: string[] }
   | { type: "rollback-stage"; at: string; stage: string; seq: number; status: "ok" | "failed" | "skipped"; durationMs: number; error: string | undefined }
   | { type: "rollback-finished"; at: string; reason: RollbackReason; failed: number; skipped: boolean }

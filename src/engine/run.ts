@@ -10,7 +10,8 @@ import { now, type EngineEvent, type RunStatus, type StageResult } from "./event
 import { MemoryCircuitStore, type CircuitStore } from "./circuit-breaker.js";
 import { rollBack, type RollbackItem } from "./rollback.js";
 import { Scheduler, type ScheduleOutcome } from "./scheduler.js";
-import { runStage } from "./stage-runner.js";
+import { runStage, type ServiceHandle } from "./stage-runner.js";
+import { ServiceSupervisor } from "./supervisor.js";
 
 export interface RunOptions {
   config: Config;
@@ -89,12 +90,56 @@ export function startRun(options: RunOptions): RunHandle {
       logDir,
       stages: stages.map((s) => ({ name: s.name, kind: s.kind, priority: s.priority, description: s.description, dependsOn: s.dependsOn, maxAttempts: s.retries + 1 })),
     });
+    const upstream = new Map<number, ReadonlyMap<string, Record<string, string>>>();
+    const stageContext = (signal: AbortSignal, upstreamOutputs: ReadonlyMap<string, Record<string, string>>, firstAttempt?: number) => ({
+      runId,
+      logDir,
+      baseEnv: env,
+      redact,
+      emit,
+      signal,
+      upstreamOutputs,
+      circuits,
+      firstAttempt,
+    });
+    // The latest handle of every running service: what teardown must stop.
+    const live = new Map<number, ServiceHandle>();
+    let lostCritical: string | undefined;
+    const supervisor = new ServiceSupervisor({
+      stages,
+      emit,
+      circuits,
+      restart: (i, signal, firstAttempt) => runStage(stages[i] as Stage, stageContext(signal, upstream.get(i) ?? new Map(), firstAttempt)),
+      onDown: (i) => scheduler?.serviceDown(i),
+      onUp: (i, handle, attempts) => {
+        live.set(i, handle);
+        scheduler?.serviceUp(i, attempts);
+      },
+      onLost: (i, error) => {
+        const stage = stages[i] as Stage;
+        const critical = stage.priority === "critical" || options.config.settings.degraded === "fail";
+        emit({ type: "service-lost", at: now(), stage: stage.name, error, critical });
+        live.delete(i);
+        scheduler?.serviceLost(i, error);
+        if (critical) {
+          lostCritical ??= stage.name;
+          holdReleased.abort();
+        }
+      },
+    });
     scheduler = new Scheduler({
       plan: options.plan,
       concurrency: options.concurrency,
       degraded: options.config.settings.degraded,
       emit,
-      runStage: (stage, signal, upstreamOutputs) => runStage(stage, { runId, logDir, baseEnv: env, redact, emit, signal, upstreamOutputs, circuits }),
+      runStage: (stage, signal, upstreamOutputs) => {
+        upstream.set(stage.index, upstreamOutputs);
+        return runStage(stage, stageContext(signal, upstreamOutputs));
+      },
+      onServiceReady: (i, handle, attempts) => {
+        live.set(i, handle);
+        supervisor.watch(i, handle, attempts);
+      },
     });
     if (interruptSignal) scheduler.interrupt();
     const outcome = await scheduler.run();
@@ -103,25 +148,32 @@ export function startRun(options: RunOptions): RunHandle {
     let rolledBack = false;
 
     const items = (order: number[]): RollbackItem[] =>
-      [...order].reverse().map((i) => ({ stage: stages[i] as Stage, service: outcome.services.get(i), cleanup: outcome.cleanups.get(i) }));
+      [...order].reverse().map((i) => ({ stage: stages[i] as Stage, service: live.get(i), cleanup: outcome.cleanups.get(i) }));
     const rollbackWith = (reason: "failure" | "interrupt" | "teardown") =>
       rollBack({ reason, runId, items: items(outcome.readyOrder), env, logDir, redact, emit, skip: skipRollback.signal });
 
     if (status === "failed" || status === "interrupted") {
+      supervisor.stop();
       if (options.rollback || status === "interrupted") {
         await rollbackWith(status === "failed" ? "failure" : "interrupt");
         rolledBack = true;
       } else {
         note = "rollback skipped (--no-rollback): stages that became ready were left as they are";
         // Even without rollback, services die with the supervisor: nothing may be orphaned.
-        await Promise.all([...outcome.services.values()].map((s) => s.stop()));
+        await Promise.all([...live.values()].map((s) => s.stop()));
       }
-    } else if (outcome.services.size > 0) {
+    } else if (live.size > 0) {
       if (options.holdServices) {
-        await holdUntilInterrupted(holdReleased.signal, [...outcome.services.values()]);
+        emit({ type: "services-running", at: now(), stages: [...live.keys()].map((i) => (stages[i] as Stage).name) });
+        await holdUntil(holdReleased.signal);
         if (interruptSignal) status = "interrupted";
+        else if (lostCritical) {
+          status = "failed";
+          note = `critical service ${lostCritical} stopped and could not be brought back: everything was torn down`;
+        }
       }
-      await rollbackWith("teardown");
+      supervisor.stop();
+      await rollbackWith(status === "failed" ? "failure" : "teardown");
       rolledBack = true;
     }
 
@@ -139,13 +191,12 @@ function statusOf(outcome: ScheduleOutcome, interrupted: string | undefined): Ru
   return outcome.anyFailed ? "degraded" : "ready";
 }
 
-// Services run in the foreground until Ctrl-C (or until one of them dies — restart
-// policies come with service supervision).
-function holdUntilInterrupted(released: AbortSignal, services: { exited: Promise<unknown> }[]): Promise<void> {
+// Services run in the foreground, supervised, until Ctrl-C or until a critical one is
+// lost for good.
+function holdUntil(released: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (released.aborted) return resolve();
     released.addEventListener("abort", () => resolve(), { once: true });
-    void Promise.race(services.map((s) => s.exited)).then(() => resolve());
   });
 }
 

@@ -17,6 +17,8 @@ export interface SchedulerOptions {
   degraded: "allow" | "fail";
   runStage: RunStage;
   emit: (event: EngineEvent) => void;
+  /** A service became ready: the supervisor watches it from here on. */
+  onServiceReady?: (index: number, handle: ServiceHandle, attempts: number) => void;
 }
 
 export interface StageRecord {
@@ -55,6 +57,9 @@ export class Scheduler {
   private readonly services = new Map<number, ServiceHandle>();
   private readonly cleanups = new Map<number, Command>();
   private stopped: ScheduleOutcome["stopped"];
+  /** Services restarting right now: their dependents wait, parked. */
+  private readonly down = new Set<number>();
+  private parked: number[] = [];
   private anyFailed = false;
   private running = 0;
   private finish: (() => void) | undefined;
@@ -82,9 +87,50 @@ export class Scheduler {
     this.stop({ by: "interrupt" });
   }
 
+  /** A ready service died and is restarting: stages that need it wait. */
+  serviceDown(i: number): void {
+    if (this.finish) this.down.add(i);
+  }
+
+  /** It is back (after `attempts` attempts in all): release what was waiting for it. */
+  serviceUp(i: number, attempts: number): void {
+    this.down.delete(i);
+    const record = this.records[i] as StageRecord;
+    record.attempts = attempts;
+    const waiting = this.parked;
+    this.parked = [];
+    for (const p of waiting) this.queue.push(p);
+    this.pump();
+  }
+
+  /** A service that cannot be brought back: a failure like any other. */
+  serviceLost(i: number, error: string): void {
+    this.down.delete(i);
+    const stage = this.stages[i] as Stage;
+    const record = this.records[i] as StageRecord;
+    record.status = "failed";
+    record.error = error;
+    this.anyFailed = true;
+    if (!this.finish) return; // scheduling is over: the run decides
+    const critical = stage.priority === "critical" || this.options.degraded === "fail";
+    if (critical) this.stop({ by: "failure", stage: stage.name });
+    else {
+      const parked = this.parked;
+      this.parked = [];
+      for (const p of parked) this.queue.push(p);
+      this.skipDependents(i, stage.name);
+    }
+    this.pump();
+  }
+
   private pump(): void {
-    while (!this.stopped && this.running < this.options.concurrency && this.queue.size > 0) this.start(this.queue.pop() as number);
-    if (this.running === 0 && (this.stopped || this.queue.size === 0)) {
+    while (!this.stopped && this.running < this.options.concurrency && this.queue.size > 0) {
+      const next = this.queue.pop() as number;
+      if (this.records[next]?.status !== "pending") continue;
+      if ((this.options.plan.graph.deps[next] ?? []).some((d) => this.down.has(d))) this.parked.push(next);
+      else this.start(next);
+    }
+    if (this.running === 0 && (this.stopped || (this.queue.size === 0 && (this.parked.length === 0 || this.down.size === 0)))) {
       this.skipPending();
       this.finish?.();
       this.finish = undefined;
@@ -118,7 +164,10 @@ export class Scheduler {
       record.status = "ready";
       this.outputs[i] = result.outputs;
       this.readyOrder.push(i);
-      if (result.service) this.services.set(i, result.service);
+      if (result.service) {
+        this.services.set(i, result.service);
+        this.options.onServiceReady?.(i, result.service, result.attempts);
+      }
       if (result.cleanup) this.cleanups.set(i, result.cleanup);
       this.options.emit({ type: "stage-ready", at: now(), stage: stage.name, attempts: result.attempts, durationMs, outputs: result.outputs });
       for (const dependent of this.options.plan.graph.dependents[i] ?? []) {

@@ -29,6 +29,8 @@ export interface StageRunContext {
   /** Outputs of every stage upstream of this one. */
   upstreamOutputs: ReadonlyMap<string, Record<string, string>>;
   circuits: CircuitStore;
+  /** Restarts of a service go on numbering attempts where the last episode stopped. */
+  firstAttempt?: number;
 }
 
 /** A service that became ready: still running, stopped at teardown. */
@@ -68,17 +70,23 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
   if (!admission.run) return fail(0, { reason: "circuit-open", until: clockTime(admission.until) }, [], undefined);
   if (admission.trial) changeCircuit(stage, ctx, { ...ctx.circuits.get(stage.name), state: "half_open" });
   // A half-open circuit lets exactly one trial attempt through.
-  const maxAttempts = admission.trial ? 1 : stage.retries + 1;
+  const first = ctx.firstAttempt ?? 1;
+  const maxAttempts = first - 1 + (admission.trial ? 1 : stage.retries + 1);
   try {
-    for (let attempt = 1; ; attempt++) {
-      if (ctx.signal.aborted) return fail(attempt - 1, { reason: "cancelled" }, [], undefined);
+    for (let attempt = first; ; attempt++) {
+      if (ctx.signal.aborted) return fail(attempt - first, { reason: "cancelled" }, [], undefined);
       const startedAt = Date.now();
       ctx.emit({ type: "stage-started", at: now(), stage: stage.name, attempt, maxAttempts, pid: undefined });
       log.mark(`attempt ${attempt}/${maxAttempts}`);
       const result = await runAttempt(stage, attempt, ctx, log);
-      const circuit = result.ok || result.failure.reason !== "cancelled" ? afterAttempt(ctx.circuits.get(stage.name), stage.circuitBreaker, result.ok, Date.now()) : undefined;
+      // A restarted service has not succeeded by becoming ready again — only by staying
+      // up (the supervisor closes its circuit after HEALTHY_RESET_MS); else a crash loop
+      // would reset its circuit on every restart and never open it.
+      const restartedService = result.ok && stage.kind === "service" && first > 1;
+      const counts = !restartedService && (result.ok || result.failure.reason !== "cancelled");
+      const circuit = counts ? afterAttempt(ctx.circuits.get(stage.name), stage.circuitBreaker, result.ok, Date.now()) : undefined;
       if (circuit) changeCircuit(stage, ctx, circuit);
-      if (result.ok) return { ok: true, attempts: attempt, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: log.path };
+      if (result.ok) return { ok: true, attempts: attempt - first + 1, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: log.path };
 
       const error = describeFailure(result.failure);
       log.mark(`attempt ${attempt}/${maxAttempts} failed: ${error}`);
@@ -86,9 +94,9 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
       if (circuit?.state === "open") {
         const until = clockTime((circuit.openedAt as number) + stage.circuitBreaker.recoveryMs);
         const tail = redactLines(result.tail);
-        return { ...fail(attempt, result.failure, tail, result.exitCode), error: `${error}; circuit opened after ${circuit.consecutiveFailures} consecutive failures, next try after ${until}` };
+        return { ...fail(attempt - first + 1, result.failure, tail, result.exitCode), error: `${error}; circuit opened after ${circuit.consecutiveFailures} consecutive failures, next try after ${until}` };
       }
-      if (attempt >= maxAttempts || !isRetryable(result.failure) || ctx.signal.aborted) return fail(attempt, result.failure, redactLines(result.tail), result.exitCode);
+      if (attempt >= maxAttempts || !isRetryable(result.failure) || ctx.signal.aborted) return fail(attempt - first + 1, result.failure, redactLines(result.tail), result.exitCode);
 
       const delayMs = backoffDelay(stage.backoff, attempt);
       ctx.emit({ type: "stage-retrying", at: now(), stage: stage.name, nextAttempt: attempt + 1, maxAttempts, delayMs });
@@ -138,15 +146,17 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
   const logPattern = stage.health?.probe.type === "log" ? new RegExp(stage.health.probe.pattern) : undefined;
   let logMatched = false;
   let lastEmit = 0;
+  const isService = stage.kind === "service";
   const onLine = (line: string) => {
     if (logPattern && !logMatched && logPattern.test(line)) logMatched = true;
+    // Services stream every line, prefixed, like `docker compose up`.
+    if (isService) ctx.emit({ type: "service-output", at: now(), stage: stage.name, line: ctx.redact ? ctx.redact(line) : line });
     const t = Date.now();
     if (t - lastEmit >= OUTPUT_EVENT_INTERVAL_MS) {
       lastEmit = t;
       ctx.emit({ type: "stage-output", at: now(), stage: stage.name, line: ctx.redact ? ctx.redact(line) : line });
     }
   };
-  const isService = stage.kind === "service";
   const run = startProcess({
     command,
     cwd: stage.cwd,

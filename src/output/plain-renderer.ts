@@ -53,6 +53,20 @@ export function createPlainRenderer({ write, style, github }: PlainOptions): (ev
         return line(event.at, `${tag(event.stage)} ${style.yellow("skipped")}: ${event.reason}`);
       case "stage-cancelled":
         return line(event.at, `${tag(event.stage)} ${style.yellow("cancelled")}: ${event.reason}`);
+      case "service-output":
+        return write(`${style.cyan(`${event.stage} │`)} ${event.line}`);
+      case "service-exited":
+        return line(
+          event.at,
+          `${tag(event.stage)} ${style.yellow(`service exited (${event.signal ? `killed by ${event.signal}` : `exit code ${event.exitCode}`}) after ${formatDuration(event.uptimeMs)}`)}${event.restarting ? `, restarting in ${formatDuration(event.delayMs)}` : ""}`,
+        );
+      case "service-restarted":
+        return line(event.at, `${tag(event.stage)} ${style.green("restarted")} (restart ${event.restarts})`);
+      case "service-lost":
+        if (github && event.critical) write(`::error title=netra-start: service ${event.stage} lost::${escapeAnnotation(event.error)}`);
+        return line(event.at, `${tag(event.stage)} ${style.red(event.critical ? "LOST" : "lost (non-critical)")}: ${event.error}`);
+      case "services-running":
+        return line(event.at, `${style.green("all ready")}; ${event.stages.length} service${event.stages.length === 1 ? "" : "s"} running (${event.stages.join(", ")}) — press Ctrl-C to stop`);
       case "rollback-started":
         return line(event.at, event.stages.length === 0 ? `rollback (${event.reason}): nothing to undo` : `rollback (${event.reason}): ${event.stages.join(", ")}`);
       case "rollback-stage":

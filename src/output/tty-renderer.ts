@@ -25,6 +25,7 @@ const MAX_TAIL = 8;
 
 export function createTtyRenderer(style: ChalkInstance): Renderer {
   const views = new Map<string, StageView>();
+  let holding = false;
   let listrDone: Promise<void> = Promise.resolve();
   // Lines printed after the task list (rollback, summary) wait for its last frame.
   let after: Promise<void> = Promise.resolve();
@@ -125,6 +126,17 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
       case "process-started":
       case "circuit-changed":
         return;
+      case "service-output":
+        // During startup the task list owns the screen; afterwards lines stream.
+        if (holding) later(() => plain(event));
+        return;
+      case "services-running":
+        holding = true;
+        return later(() => plain(event));
+      case "service-exited":
+      case "service-restarted":
+      case "service-lost":
+        return later(() => plain(event));
       case "rollback-started":
       case "rollback-stage":
       case "rollback-finished":
