@@ -39,7 +39,7 @@ export function openDatabase(stateDir: string, options: OpenOptions = {}): Db {
     throw describeOpenError(error, stateDir, file, options);
   }
   try {
-    db.pragma("journal_mode = WAL");
+    setWal(db);
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     migrate(db, file);
@@ -53,6 +53,22 @@ export function openDatabase(stateDir: string, options: OpenOptions = {}): Db {
     if (code === "SQLITE_READONLY" || code === "SQLITE_CANTOPEN")
       throw new StoreError(`cannot write to ${file} (${code})`, `check the permissions of ${stateDir}, or pass --state-dir`);
     throw new StoreError(`cannot use ${file}: ${(error as Error).message}`, "check the state dir, or pass --state-dir");
+  }
+}
+
+// Switching a new file to WAL takes an exclusive lock, and SQLite may answer BUSY at once
+// instead of waiting on the busy timeout: several `up`s started together on a fresh
+// state dir must not fail on it, so retry for a while.
+function setWal(db: Db): void {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
   }
 }
 
