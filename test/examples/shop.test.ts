@@ -1,0 +1,59 @@
+// examples/shop: real PostgreSQL and Redis (Debian packages), a migration, a Node API and
+// a smoke test, brought up and torn down with `up --check` as CI would.
+import { spawnSync } from "node:child_process";
+import { chmodSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ROOT, runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { queryDb } from "../helpers/db.js";
+import { freePort, portInUse } from "../helpers/ports.js";
+import { processesMatching } from "../helpers/processes.js";
+
+let project: TempProject;
+beforeEach(() => {
+  project = tempProject("netra-shop-");
+  // PostgreSQL runs as the `postgres` user when the tests run as root: it must reach the data dir.
+  chmodSync(project.dir, 0o755);
+});
+afterEach(() => project.cleanup());
+
+// CI installs both (.ci/run); on a machine without them this must fail, never skip.
+function requireServers(): void {
+  const postgres = spawnSync("sh", ["-c", "ls /usr/lib/postgresql/*/bin/postgres"], { encoding: "utf8" }).status === 0;
+  const redis = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).status === 0;
+  const missing = [postgres ? "" : "postgresql", redis ? "" : "redis-server"].filter(Boolean);
+  if (missing.length > 0) throw new Error(`examples/shop needs ${missing.join(" and ")}: apt-get install ${missing.join(" ")} (.ci/run does this)`);
+}
+
+describe("examples/shop", () => {
+  it("up --check brings PostgreSQL, Redis, the API and the smoke test up, then leaves nothing behind", async () => {
+    requireServers();
+    const [pg, redis, api] = [await freePort(), await freePort(), await freePort()];
+    const shopDir = path.join(project.dir, "shop");
+    const state = path.join(project.dir, "state");
+    const result = await runCli(["up", "-c", path.join(ROOT, "examples/shop/startup.yaml"), "--check", "--state-dir", state, "--output", "plain"], {
+      env: { SHOP_DIR: shopDir, SHOP_PG_PORT: String(pg), SHOP_REDIS_PORT: String(redis), SHOP_API_PORT: String(api) },
+      timeoutMs: 90_000,
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/api │ api listening on 127\.0\.0\.1:\d+/);
+    expect(result.stdout).toContain("[smoke] ready");
+
+    const [run] = queryDb(state, "SELECT status, exit_code FROM runs");
+    expect(run).toEqual({ status: "ready", exit_code: 0 });
+    expect(queryDb(state, "SELECT stage, status FROM stage_runs ORDER BY rowid")).toEqual(
+      ["tools", "postgres-init", "postgres", "redis", "migrate", "api", "smoke"].map((stage) => ({ stage, status: "ready" })),
+    );
+    const rollbacks = queryDb<{ stage: string; reason: string; status: string }>(state, "SELECT stage, reason, status FROM rollbacks ORDER BY seq");
+    expect(rollbacks.every((r) => r.reason === "teardown" && r.status === "ok")).toBe(true);
+    // Reverse readiness: the API goes before the migration is undone, which goes before PostgreSQL stops.
+    const order = rollbacks.map((r) => r.stage);
+    expect(order.indexOf("api")).toBeLessThan(order.indexOf("migrate"));
+    expect(order.indexOf("migrate")).toBeLessThan(order.indexOf("postgres"));
+    expect(queryDb(state, "SELECT COUNT(*) AS n FROM health_checks WHERE stage = 'postgres' AND ok = 1")).toEqual([{ n: 1 }]);
+
+    for (const port of [pg, redis, api]) expect(await portInUse(port)).toBe(false);
+    expect(processesMatching(shopDir)).toEqual([]);
+    expect(processesMatching(`--port ${redis}`)).toEqual([]);
+  }, 120_000);
+});
