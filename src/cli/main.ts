@@ -86,6 +86,15 @@ function buildProgram(): Command {
 
   addCommonOptions(
     program
+      .command("doctor")
+      .description("say what is wrong and what to do: config, preflight, state, last failures")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
+  )
+    .addHelpText("after", examples(["netra-start doctor", "netra-start doctor -c deploy/startup.yaml --format json"]))
+    .action(lazy(() => import("./commands/doctor.js")));
+
+  addCommonOptions(
+    program
       .command("history")
       .description("recent runs")
       .option("--limit <n>", "how many", "20")
@@ -137,7 +146,18 @@ function buildProgram(): Command {
   return program;
 }
 
+// A reader that goes away (`netra-start history | head`) closes our stdout. That is not
+// an error worth a stack trace, and during `up` it must not stop supervision: further
+// output is simply dropped.
+function ignoreClosedOutput(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
+  ignoreClosedOutput(process.stdout);
+  ignoreClosedOutput(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

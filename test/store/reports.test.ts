@@ -63,8 +63,12 @@ describe("report", () => {
     const json = JSON.parse((await runCli(["history", "-c", file, "--format", "json", "--limit", "1"], { cwd: project.dir })).stdout);
     expect(json).toHaveLength(1);
     expect(json[0]).toMatchObject({ status: "ready", command: "up ok" });
-    const first = JSON.parse((await runCli(["history", "-c", file, "--format", "json"], { cwd: project.dir })).stdout)[1].id as string;
-    const text = await runCli(["report", first.slice(0, 17), "-c", file], { cwd: project.dir });
+    const [latest, first] = (JSON.parse((await runCli(["history", "-c", file, "--format", "json"], { cwd: project.dir })).stdout) as { id: string }[]).map((r) => r.id) as [string, string];
+    // The shortest prefix of the first run's id that the other run does not share: two
+    // runs in the same second share the timestamp part.
+    let prefix = first.slice(0, 9);
+    while (latest.startsWith(prefix)) prefix = first.slice(0, prefix.length + 1);
+    const text = await runCli(["report", prefix, "-c", file], { cwd: project.dir });
     expect(text.stdout).toContain(`run ${first}: degraded (exit 3)`);
     expect(text.stdout).toContain("bad: last 1 lines of output");
     expect(text.stdout).toContain('│ <b>boom</b> & "quotes"');

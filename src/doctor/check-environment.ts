@@ -1,0 +1,52 @@
+import { accessSync, constants, existsSync, readFileSync, statfsSync } from "node:fs";
+import path from "node:path";
+import { fail, ok, warn, type Finding } from "./finding.js";
+
+function nodeRequirement(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { engines?: { node?: string } };
+    return pkg.engines?.node ?? ">=20.19";
+  } catch {
+    return ">=20.19";
+  }
+}
+
+function atLeast(version: string, minimum: string): boolean {
+  const a = version.split(".").map(Number);
+  const b = minimum.split(".").map(Number);
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
+}
+
+// The nearest directory that exists: where a state dir would be created.
+function existingAncestor(dir: string): string {
+  let current = dir;
+  while (!existsSync(current) && path.dirname(current) !== current) current = path.dirname(current);
+  return current;
+}
+
+export function checkEnvironment(stateDir: string): Finding[] {
+  const findings: Finding[] = [];
+  const wanted = nodeRequirement();
+  const minimum = /(\d+(?:\.\d+){0,2})/.exec(wanted)?.[1] ?? "20.19";
+  const version = process.versions.node;
+  findings.push(atLeast(version, minimum) ? ok("environment", `Node ${version} (needs ${wanted})`) : fail("environment", `Node ${version} is older than ${wanted}`, `install Node ${minimum} or newer`));
+
+  const target = existingAncestor(stateDir);
+  try {
+    accessSync(target, constants.W_OK);
+    findings.push(ok("environment", existsSync(stateDir) ? `state dir ${stateDir} is writable` : `state dir ${stateDir} does not exist yet; ${target} is writable, so \`up\` can create it`));
+  } catch {
+    findings.push(fail("environment", `state dir ${stateDir} cannot be written (${target} is not writable)`, "fix its permissions, or choose another with --state-dir / NETRA_START_STATE_DIR"));
+  }
+  try {
+    const stat = statfsSync(target);
+    const freeMb = Math.round((stat.bavail * stat.bsize) / 1e6);
+    if (freeMb < 100) findings.push(fail("environment", `only ${freeMb} MB free for the state dir`, "free space: stage logs and the database live there (`netra-start prune`)"));
+    else if (freeMb < 1000) findings.push(warn("environment", `${freeMb} MB free for the state dir`, "logs of noisy stages can fill it; lower settings.retention or free space"));
+    else findings.push(ok("environment", `${(freeMb / 1000).toFixed(1)} GB free for the state dir`));
+  } catch {
+    // not fatal: statfs is informative only
+  }
+  return findings;
+}
