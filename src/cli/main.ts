@@ -2,7 +2,7 @@
 // `--version` and `--help` never load YAML, SQLite or listr2), and owns the exit code.
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { addCommonOptions, type CommonOptions } from "./common.js";
+import { addCommonOptions, type CommonOptions } from "./options.js";
 import { ExitCode, ExitError, UsageError } from "./exit.js";
 import { debugEnabled, err } from "./io.js";
 
@@ -108,9 +108,9 @@ function buildProgram(): Command {
       .command("report")
       .description("one run (default: the latest)")
       .argument("[run]", "run id, or a unique prefix of it")
-      .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit", "prometheus"]).default("text")),
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit", "prometheus", "html"]).default("text")),
   )
-    .addHelpText("after", examples(["netra-start report", "netra-start report --format junit > startup.xml", "netra-start report 20261123 --format prometheus"]))
+    .addHelpText("after", examples(["netra-start report", "netra-start report --format junit > startup.xml", "netra-start report 20261123 --format prometheus", "netra-start report --format html > run.html"]))
     .action(lazy(() => import("./commands/report.js")));
 
   addCommonOptions(

@@ -3,8 +3,8 @@
 // They must work when the config is broken.
 import path from "node:path";
 import { findConfig } from "../config/load.js";
-import type { CommonOptions } from "./common.js";
-import { resolveStateDir } from "./common.js";
+import type { CommonOptions } from "./options.js";
+import { resolveStateDir } from "./options.js";
 
 export function stateDirFor(options: CommonOptions, env: NodeJS.ProcessEnv = process.env): string {
   if (options.stateDir ?? env.NETRA_START_STATE_DIR) return resolveStateDir(options, "", env);

@@ -2,6 +2,7 @@
 // `enabled: false`, interpolation, then check what a schema cannot (references, cycles).
 // Input here has passed the JSON Schema, so shapes are trusted; values are not.
 import path from "node:path";
+import { isMap, isScalar } from "yaml";
 import type { Diagnostic, PathSegment } from "./diagnostic.js";
 import { parseDuration, parseSize } from "./duration.js";
 import { interpolate } from "./interpolate.js";
@@ -122,10 +123,11 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
   const dir = path.dirname(input.configPath);
 
   const dependencies = checkReferences(r, rawStages);
+  const lines = stageLines(input.source);
   const stages: Stage[] = [];
   for (const [name, dependsOn] of dependencies) {
     const own = rawStages[name] as Raw;
-    stages.push(resolveStage(r, name, stages.length, deepMerge(defaults, own), own, dir, dependsOn));
+    stages.push({ ...resolveStage(r, name, stages.length, deepMerge(defaults, own), own, dir, dependsOn), line: lines.get(name) ?? 0 });
   }
 
   const config: Config = {
@@ -178,7 +180,18 @@ function checkReferences(r: Resolver, rawStages: Raw): Map<string, string[]> {
   return dependencies;
 }
 
-function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw, dir: string, dependsOn: string[]): Stage {
+// Each stage key's line, in one pass over the `stages` mapping.
+function stageLines(source: ConfigSource): Map<string, number> {
+  const lines = new Map<string, number>();
+  const stages = source.doc.get("stages", true);
+  if (isMap(stages))
+    for (const pair of stages.items) {
+      if (isScalar(pair.key) && pair.key.range) lines.set(String(pair.key.value), source.lines.linePos(pair.key.range[0]).line);
+    }
+  return lines;
+}
+
+function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw, dir: string, dependsOn: string[]): Omit<Stage, "line"> {
   const at = (...field: PathSegment[]) => () => r.where(["stages", name, ...field], ["defaults", ...field]);
   const kind = (s.kind as StageKind | undefined) ?? DEFAULT_STAGE.kind;
 

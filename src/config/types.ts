@@ -49,6 +49,8 @@ export interface Stage {
   name: string;
   /** Position in the file: ties in ordering are broken by it. */
   index: number;
+  /** 1-based line of the stage's key in the config file (0 if only a profile defines it): for annotations. */
+  line: number;
   description: string | undefined;
   kind: StageKind;
   runner: Runner;

@@ -4,19 +4,20 @@
 import type { ChalkInstance } from "chalk";
 import { formatDuration } from "../config/duration.js";
 import type { EngineEvent } from "../engine/events.js";
+import { errorAnnotation, escapeData, type AnnotationSource } from "./github.js";
 import { summaryTable } from "./summary-table.js";
 
 export interface PlainOptions {
   write: (line: string) => void;
   style: ChalkInstance;
   github: boolean;
+  /** Points GitHub annotations at the stage's line in the config. */
+  source?: AnnotationSource;
 }
 
-function escapeAnnotation(text: string): string {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-
-export function createPlainRenderer({ write, style, github }: PlainOptions): (event: EngineEvent) => void {
+export function createPlainRenderer({ write, style, github, source }: PlainOptions): (event: EngineEvent) => void {
+  const annotate = (stage: string, title: string, message: string) =>
+    write(errorAnnotation(message, { file: source?.file, line: source?.lineOf(stage), title }));
   const line = (at: string, text: string) => write(`${style.dim(at.slice(11, 23))} ${text}`);
   const tag = (stage: string) => style.cyan(`[${stage}]`);
   return (event) => {
@@ -41,7 +42,7 @@ export function createPlainRenderer({ write, style, github }: PlainOptions): (ev
       case "stage-failed": {
         const what = event.critical ? "FAILED" : "failed (non-critical)";
         line(event.at, `${tag(event.stage)} ${style.red(what)} after ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}: ${event.error}`);
-        if (github) write(`::error title=netra-start: stage ${event.stage} failed::${escapeAnnotation(event.error)}`);
+        if (github) annotate(event.stage, `netra-start: stage ${event.stage} failed`, event.error);
         if (event.tail.length > 0) {
           if (github) write(`::group::${event.stage}: last ${event.tail.length} lines of output`);
           for (const text of event.tail) write(`    ${style.dim("│")} ${text}`);
@@ -63,7 +64,7 @@ export function createPlainRenderer({ write, style, github }: PlainOptions): (ev
       case "service-restarted":
         return line(event.at, `${tag(event.stage)} ${style.green("restarted")} (restart ${event.restarts})`);
       case "service-lost":
-        if (github && event.critical) write(`::error title=netra-start: service ${event.stage} lost::${escapeAnnotation(event.error)}`);
+        if (github && event.critical) annotate(event.stage, `netra-start: service ${event.stage} lost`, event.error);
         return line(event.at, `${tag(event.stage)} ${style.red(event.critical ? "LOST" : "lost (non-critical)")}: ${event.error}`);
       case "services-running":
         return line(event.at, `${style.green("all ready")}; ${event.stages.length} service${event.stages.length === 1 ? "" : "s"} running (${event.stages.join(", ")}) — press Ctrl-C to stop`);
@@ -77,7 +78,7 @@ export function createPlainRenderer({ write, style, github }: PlainOptions): (ev
         const colour = event.status === "ready" ? style.green : event.status === "degraded" ? style.yellow : style.red;
         line(event.at, `run ${event.runId} ${colour(event.status)} in ${formatDuration(event.durationMs)} (exit ${event.exitCode})`);
         if (event.note) write(event.note);
-        if (github && event.status !== "ready") write(`::error title=netra-start::run ${event.status} (exit ${event.exitCode})`);
+        if (github && event.status !== "ready") write(`::error title=netra-start::${escapeData(`run ${event.status} (exit ${event.exitCode})`)}`);
         write("");
         for (const row of summaryTable(event.results, style)) write(row);
         return;

@@ -1,7 +1,8 @@
 // Picks the renderer for an output mode. Every renderer is just a consumer of engine events.
-import type { OutputMode } from "../cli/common.js";
+import type { OutputMode } from "../cli/options.js";
 import type { EngineEvent } from "../engine/events.js";
 import { createJsonRenderer } from "./json-renderer.js";
+import type { AnnotationSource } from "./github.js";
 import { createPlainRenderer } from "./plain-renderer.js";
 import { makeStyle } from "./style.js";
 
@@ -13,7 +14,7 @@ export interface Renderer {
 
 const writeOut = (line: string) => void process.stdout.write(`${line}\n`);
 
-export async function createRenderer(mode: OutputMode, env: NodeJS.ProcessEnv = process.env): Promise<Renderer> {
+export async function createRenderer(mode: OutputMode, env: NodeJS.ProcessEnv = process.env, source?: AnnotationSource): Promise<Renderer> {
   if (mode === "json") {
     const onEvent = createJsonRenderer(writeOut);
     return { onEvent, close: async () => undefined };
@@ -23,6 +24,6 @@ export async function createRenderer(mode: OutputMode, env: NodeJS.ProcessEnv = 
     const { createTtyRenderer } = await import("./tty-renderer.js");
     return createTtyRenderer(makeStyle(process.stdout, env));
   }
-  const onEvent = createPlainRenderer({ write: writeOut, style: makeStyle(process.stdout, env), github: env.GITHUB_ACTIONS === "true" });
+  const onEvent = createPlainRenderer({ write: writeOut, style: makeStyle(process.stdout, env), github: env.GITHUB_ACTIONS === "true", source });
   return { onEvent, close: async () => undefined };
 }

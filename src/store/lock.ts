@@ -74,10 +74,6 @@ export function tryAcquireLock(db: Db, command: string, runId: string | null): L
     .immediate();
 }
 
-export function setLockRun(db: Db, runId: string): void {
-  db.prepare("UPDATE lock SET run_id = ? WHERE id = 1 AND pid = ?").run(runId, process.pid);
-}
-
 export function releaseLock(db: Db): void {
   db.prepare("DELETE FROM lock WHERE id = 1 AND pid = ? AND host = ?").run(process.pid, hostname());
 }

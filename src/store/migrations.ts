@@ -119,6 +119,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX attempts_stage ON attempts (stage, outcome);
   `,
+  // 3: each stage's dependencies as run (JSON list), so a report can draw the run's
+  // critical path without the config of the day.
+  `
+  ALTER TABLE stage_runs ADD COLUMN depends_on TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

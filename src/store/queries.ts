@@ -38,6 +38,8 @@ export interface StageRunRow {
   exit_code: number | null;
   error: string | null;
   log_path: string | null;
+  /** JSON list of stage names (NULL for runs recorded before schema 3). */
+  depends_on: string | null;
 }
 
 export interface AttemptRow {

@@ -37,10 +37,11 @@ export class RunRecorder {
       attemptBackoff: p("UPDATE attempts SET backoff_ms = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
       process: p("INSERT INTO processes (run_id, stage, role, pgid, started_at) VALUES (?, ?, ?, ?, ?)"),
       stageRun: p(
-        `INSERT INTO stage_runs (run_id, stage, kind, priority, status, attempts, started_at, finished_at, duration_ms, exit_code, error, log_path)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO stage_runs (run_id, stage, kind, priority, status, attempts, started_at, finished_at, duration_ms, exit_code, error, log_path, depends_on)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, stage) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
-           finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, exit_code = excluded.exit_code, error = excluded.error, log_path = excluded.log_path`,
+           finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, exit_code = excluded.exit_code, error = excluded.error, log_path = excluded.log_path,
+           depends_on = excluded.depends_on`,
       ),
       rollback: p("INSERT INTO rollbacks (run_id, stage, seq, reason, started_at, finished_at, duration_ms, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       health: p("INSERT INTO health_checks (run_id, stage, checked_at, ok, duration_ms, detail) VALUES (?, ?, ?, ?, ?, ?)"),
@@ -56,7 +57,7 @@ export class RunRecorder {
 
   private seqOffset = 0;
   private rollbackReason = "failure";
-  private readonly stageKinds = new Map<string, { kind: string; priority: string }>();
+  private readonly dependsOn = new Map<string, string[]>();
 
   onEvent(event: EngineEvent): void {
     const s = this.statements;
@@ -64,7 +65,7 @@ export class RunRecorder {
     switch (event.type) {
       case "run-started":
         this.runId = event.runId;
-        for (const stage of event.stages) this.stageKinds.set(stage.name, { kind: stage.kind, priority: stage.priority });
+        for (const stage of event.stages) this.dependsOn.set(stage.name, stage.dependsOn);
         // The run row is written at once, not batched: it must exist even if we die now.
         s.runStart?.run(event.runId, event.at, this.meta.configPath, this.meta.configHash, this.meta.profile ?? null, hostname(), process.pid, event.name, this.meta.command, event.stages.length);
         return;
@@ -103,7 +104,7 @@ export class RunRecorder {
       case "rollback-stage":
         return this.push(s.rollback, [id, event.stage, event.seq + this.seqOffset, this.rollbackReason, new Date(Date.parse(event.at) - event.durationMs).toISOString(), event.at, event.durationMs, event.status, event.error ?? null]);
       case "run-finished":
-        for (const r of event.results) this.push(s.stageRun, stageRunParams(id, r));
+        for (const r of event.results) this.push(s.stageRun, [...stageRunParams(id, r), JSON.stringify(this.dependsOn.get(r.name) ?? [])]);
         this.push(s.runEnd, [event.at, event.status, event.exitCode, event.durationMs, event.note ?? null, id]);
         return this.flush();
       case "stage-output":

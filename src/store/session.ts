@@ -7,9 +7,11 @@ import { recoverAbandonedRuns, type Abandoned } from "./recovery.js";
 
 export type Session = { ok: true; db: Db; abandoned: Abandoned[]; takenOver: LockHolder | undefined; close(): void } | { ok: false; holder: LockHolder };
 
-export async function openSession(stateDir: string, command: string, waitMs: number): Promise<Session> {
+// `runId` goes into the lock row as it is taken, so a second run can always say which
+// run holds it.
+export async function openSession(stateDir: string, command: string, waitMs: number, runId: string | null = null): Promise<Session> {
   const db = openDatabase(stateDir);
-  const lock = await acquireLock(db, command, null, waitMs);
+  const lock = await acquireLock(db, command, runId, waitMs);
   if (!lock.acquired) {
     db.close();
     return { ok: false, holder: lock.holder };

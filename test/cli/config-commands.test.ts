@@ -1,6 +1,7 @@
 // validate / plan / schema / init / --version, through the built CLI.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { spawnSync } from "node:child_process";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
@@ -103,6 +104,13 @@ describe("plan", () => {
     expect(dot.stdout).toMatch(/^digraph "diamond" \{/);
     expect(dot.stdout).toContain('"left" -> "bottom" [color="#dd0000", penwidth=3];');
     expect(dot.stdout.trim().endsWith("}")).toBe(true);
+    // graphviz itself must accept and render it (installed by .ci/run).
+    const graphviz = spawnSync("dot", ["-Tsvg"], { input: dot.stdout, encoding: "utf8" });
+    if (graphviz.error) throw new Error("graphviz `dot` is not installed: apt-get install graphviz (.ci/run does this)");
+    expect(graphviz.stderr).toBe("");
+    expect(graphviz.status).toBe(0);
+    expect(graphviz.stdout).toContain("<title>left&#45;&gt;bottom</title>");
+    expect(graphviz.stdout.match(/<g id="node\d+" class="node">/g)).toHaveLength(4);
   });
 });
 

@@ -294,8 +294,22 @@ describe("output modes", () => {
   it("plain under GitHub Actions adds ::error:: annotations and groups", async () => {
     const file = project.write("startup.yaml", config.replace('exit 2"', 'echo boom; exit 2"'));
     const result = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir, env: { GITHUB_ACTIONS: "true" } });
-    expect(result.stdout).toContain("::error title=netra-start: stage b failed::exit code 2");
+    // Annotations point at the stage's line in the config; ':' and ',' are escaped in properties.
+    expect(result.stdout).toContain("::error file=startup.yaml,line=4,title=netra-start%3A stage b failed::exit code 2");
     expect(result.stdout).toContain("::group::b: last 1 lines of output\n    │ boom\n::endgroup::");
+  });
+
+  it("GITHUB_STEP_SUMMARY gets a Markdown summary; config errors become annotations on their line", async () => {
+    const summary = path.join(project.dir, "summary.md");
+    const file = project.write("startup.yaml", config.replace('exit 2"', "echo 'boom | pipe'; exit 2\""));
+    await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir, env: { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary } });
+    const markdown = readFileSync(summary, "utf8");
+    expect(markdown).toMatch(/^### ⚠️ netra-start: \S+ degraded in \S+ \(exit 3\)$/m);
+    expect(markdown).toContain("| b | ❌ failed | low | 1 |");
+    expect(markdown).toContain("<details><summary>b: last 1 lines of output</summary>\n\n```\nboom | pipe\n```\n</details>");
+    const broken = project.write("broken.yaml", "version: 1\nstages:\n  a: { comand: x }\n");
+    const validate = await runCli(["validate", "-c", broken], { cwd: project.dir, env: { GITHUB_ACTIONS: "true" } });
+    expect(validate.stdout).toContain('::error file=broken.yaml,line=3,col=8,title=netra-start config::stages.a.comand: unknown key "comand" (did you mean "command"?)');
   });
 
   it("auto picks plain when stdout is not a TTY; NETRA_START_OUTPUT=json switches to json", async () => {

@@ -32,10 +32,10 @@ describe("rows after a run", () => {
     expect(run?.config_path).toBe(path.join(project.dir, "startup.yaml"));
     expect(run?.started_at).toMatch(ISO_MS);
     expect(run?.finished_at).toMatch(ISO_MS);
-    const stages = queryDb(state, "SELECT stage, kind, priority, status, attempts, exit_code, error, log_path, started_at, duration_ms FROM stage_runs ORDER BY stage");
+    const stages = queryDb(state, "SELECT stage, kind, priority, status, attempts, exit_code, error, log_path, started_at, duration_ms, depends_on FROM stage_runs ORDER BY stage");
     expect(stages).toMatchObject([
-      { stage: "a", kind: "task", priority: "critical", status: "ready", attempts: 1, error: null },
-      { stage: "b", status: "ready", attempts: 2 },
+      { stage: "a", kind: "task", priority: "critical", status: "ready", attempts: 1, error: null, depends_on: "[]" },
+      { stage: "b", status: "ready", attempts: 2, depends_on: '["a"]' },
     ]);
     expect(stages[0]?.started_at).toMatch(ISO_MS);
     expect(existsSync(stages[0]?.log_path as string)).toBe(true);
@@ -142,8 +142,9 @@ describe("schema versions", () => {
     const history = await runCli(["history", "--state-dir", state, "--format", "json"], { cwd: project.dir });
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout)).toMatchObject([{ id: "old-run", status: "ready" }]);
-    expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: 2 }]);
+    expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: 3 }]);
     expect(queryDb(state, "SELECT name FROM sqlite_master WHERE name = 'attempts_stage'")).toHaveLength(1);
+    expect(queryDb(state, "SELECT name FROM pragma_table_info('stage_runs') WHERE name = 'depends_on'")).toEqual([{ name: "depends_on" }]);
   });
 
   it("refuses a newer database with a clear error", async () => {
@@ -154,7 +155,7 @@ describe("schema versions", () => {
     db.close();
     const result = await up(`version: 1\nstages:\n  a: { command: "true" }\n`);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${path.join(state, "netra.db")} has schema version 99; this netra-start knows up to 2`);
+    expect(result.stderr).toContain(`error: ${path.join(state, "netra.db")} has schema version 99; this netra-start knows up to 3`);
     expect(result.stderr).toContain("hint: upgrade netra-start, or use another --state-dir");
   });
 

@@ -1,6 +1,6 @@
 import { readCircuits, resetCircuits } from "../../store/circuits.js";
 import { openDatabase } from "../../store/database.js";
-import type { CommonOptions } from "../common.js";
+import type { CommonOptions } from "../options.js";
 import { out } from "../io.js";
 import { stateDirFor } from "../state.js";
 

@@ -1,7 +1,7 @@
 import { runDoctor } from "../../doctor/run-doctor.js";
 import { doctorText } from "../../output/doctor-text.js";
 import { makeStyle } from "../../output/style.js";
-import { resolveStateDir, type CommonOptions } from "../common.js";
+import { resolveStateDir, type CommonOptions } from "../options.js";
 import { ExitCode } from "../exit.js";
 import { out } from "../io.js";
 

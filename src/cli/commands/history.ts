@@ -2,7 +2,7 @@ import { formatDuration } from "../../config/duration.js";
 import { makeStyle } from "../../output/style.js";
 import { openDatabase } from "../../store/database.js";
 import { listRuns } from "../../store/queries.js";
-import type { CommonOptions } from "../common.js";
+import type { CommonOptions } from "../options.js";
 import { UsageError } from "../exit.js";
 import { out } from "../io.js";
 import { stateDirFor } from "../state.js";

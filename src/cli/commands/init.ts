@@ -3,7 +3,7 @@ import path from "node:path";
 import { displayPath, findConfig } from "../../config/load.js";
 import { configSchema } from "../../config/schema.js";
 import { STARTER_CONFIG } from "../../config/starter.js";
-import type { CommonOptions } from "../common.js";
+import type { CommonOptions } from "../options.js";
 import { ExitCode } from "../exit.js";
 import { err, out } from "../io.js";
 

@@ -1,6 +1,7 @@
 import { buildPlan, selectStages } from "../../graph/plan.js";
 import { planToDot, planToJson, planToMermaid, planToText, planViewOf } from "../../output/plan-format.js";
-import { loadConfigOrExit, type CommonOptions } from "../common.js";
+import { type CommonOptions } from "../options.js";
+import { loadConfigOrExit } from "../load-config.js";
 import { UsageError } from "../exit.js";
 import { out } from "../io.js";
 

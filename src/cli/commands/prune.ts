@@ -1,6 +1,7 @@
 import { openDatabase } from "../../store/database.js";
 import { prune } from "../../store/queries.js";
-import { loadConfigOrExit, resolveStateDir, type CommonOptions } from "../common.js";
+import { resolveStateDir, type CommonOptions } from "../options.js";
+import { loadConfigOrExit } from "../load-config.js";
 import { out } from "../io.js";
 
 // `prune`: apply settings.retention now (`up` also does at the end of every run).

@@ -1,10 +1,11 @@
+import { renderHtml } from "../../output/report-html.js";
 import { renderJunit } from "../../output/junit.js";
 import { renderPrometheus } from "../../output/prometheus.js";
 import { reportText } from "../../output/report-text.js";
 import { makeStyle } from "../../output/style.js";
 import { openDatabase } from "../../store/database.js";
 import { findRun, runDetails } from "../../store/queries.js";
-import type { CommonOptions } from "../common.js";
+import type { CommonOptions } from "../options.js";
 import { UsageError } from "../exit.js";
 import { out } from "../io.js";
 import { stateDirFor } from "../state.js";
@@ -24,6 +25,9 @@ export async function run(args: string[], options: CommonOptions & { format?: st
         break;
       case "prometheus":
         process.stdout.write(renderPrometheus(details));
+        break;
+      case "html":
+        process.stdout.write(renderHtml(details));
         break;
       default:
         for (const line of reportText(details, makeStyle(process.stdout))) out(line);

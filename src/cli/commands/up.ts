@@ -5,13 +5,14 @@ import { parseDuration } from "../../config/duration.js";
 import { newRunId, startRun } from "../../engine/run.js";
 import { buildPlan, selectStages } from "../../graph/plan.js";
 import { renderJunit } from "../../output/junit.js";
+import { createStepSummary } from "../../output/github.js";
 import { createRenderer } from "../../output/renderer.js";
 import { DbCircuitStore, resetCircuits } from "../../store/circuits.js";
-import { setLockRun } from "../../store/lock.js";
 import { durationEstimates, findRun, prune, runDetails } from "../../store/queries.js";
 import { RunRecorder } from "../../store/recorder.js";
 import { describeHolder, openSession } from "../../store/session.js";
-import { loadConfigOrExit, resolveOutputMode, resolveStateDir, type CommonOptions } from "../common.js";
+import { resolveOutputMode, resolveStateDir, type CommonOptions } from "../options.js";
+import { loadConfigOrExit } from "../load-config.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { err, out } from "../io.js";
 
@@ -60,7 +61,8 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   }
 
   const stateDir = resolveStateDir(options, config.path);
-  const session = await openSession(stateDir, ["up", ...names].join(" "), waitMs);
+  const runId = newRunId();
+  const session = await openSession(stateDir, ["up", ...names].join(" "), waitMs, runId);
   if (!session.ok) {
     err(`another run holds the lock on ${stateDir}: ${describeHolder(session.holder)}`);
     err(`hint: wait for it to finish, pass --wait-lock 30s, or use another --state-dir`);
@@ -77,10 +79,10 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     }
 
     const plan = buildPlan(selection.stages, durationEstimates(db));
-    const runId = newRunId();
-    setLockRun(db, runId);
     const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command: ["up", ...names].join(" ") });
-    const renderer = await createRenderer(mode);
+    const lines = new Map(config.stages.map((s) => [s.name, s.line]));
+    const renderer = await createRenderer(mode, process.env, { file: analysis.location.shown, lineOf: (stage) => lines.get(stage) ?? 0 });
+    const summary = process.env.GITHUB_STEP_SUMMARY ? createStepSummary(process.env.GITHUB_STEP_SUMMARY, config.name) : undefined;
     const handle = startRun({
       config,
       plan,
@@ -95,6 +97,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       emit: (event) => {
         recorder.onEvent(event);
         renderer.onEvent(event);
+        summary?.(event);
       },
     });
     const onSigint = () => handle.interrupt("SIGINT");

@@ -1,6 +1,7 @@
 import { analyzeConfig } from "../../config/analyze.js";
 import { hasErrors } from "../../config/diagnostic.js";
-import { printDiagnostics, type CommonOptions } from "../common.js";
+import { type CommonOptions } from "../options.js";
+import { printDiagnostics } from "../load-config.js";
 import { ExitCode } from "../exit.js";
 import { out } from "../io.js";
 
