@@ -1,10 +1,12 @@
 // After a supervisor was killed (kill -9, OOM, a lost machine): its run is still
 // `running` and its stages' process groups may still be alive. The next run that takes
 // the lock marks such runs `abandoned` and ends what they left behind.
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { groupAlive, terminateGroup } from "../engine/process/process-group.js";
 import type { Db } from "./database.js";
 import { holderAlive } from "./lock.js";
+import { pgidFile } from "./recorder.js";
 
 export interface Abandoned {
   runId: string;
@@ -14,7 +16,15 @@ export interface Abandoned {
   stoppedGroups: number[];
 }
 
-export async function recoverAbandonedRuns(db: Db): Promise<Abandoned[]> {
+function readPgids(file: string): number[] {
+  try {
+    return readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 1);
+  } catch {
+    return [];
+  }
+}
+
+export async function recoverAbandonedRuns(db: Db, stateDir: string): Promise<Abandoned[]> {
   const rows = db.prepare("SELECT id, pid, host, started_at FROM runs WHERE status = 'running' AND host = ?").all(hostname()) as {
     id: string;
     pid: number;
@@ -25,10 +35,11 @@ export async function recoverAbandonedRuns(db: Db): Promise<Abandoned[]> {
   for (const row of rows) {
     if (row.pid === process.pid) continue;
     if (holderAlive({ pid: row.pid, host: row.host, acquiredAt: row.started_at, runId: row.id, command: "", procStart: null })) continue;
-    const groups = db.prepare("SELECT DISTINCT pgid FROM processes WHERE run_id = ?").all(row.id) as { pgid: number }[];
     // A process group id is not reused while any member lives, so a live group with a
-    // recorded id is one this run started.
-    const live = groups.map((g) => g.pgid).filter(groupAlive);
+    // recorded id is one this run started. The pgids file has the ids the batched
+    // database writes may not have committed before the supervisor died.
+    const recorded = (db.prepare("SELECT DISTINCT pgid FROM processes WHERE run_id = ?").all(row.id) as { pgid: number }[]).map((g) => g.pgid);
+    const live = [...new Set([...recorded, ...readPgids(pgidFile(stateDir, row.id))])].filter(groupAlive);
     await Promise.all(live.map((pgid) => terminateGroup(pgid, 2000)));
     const now = new Date().toISOString();
     db.prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, note = ? WHERE id = ? AND status = 'running'").run(

@@ -24,7 +24,7 @@ export async function openSession(stateDir: string, command: string, waitMs: num
     db.close();
   };
   try {
-    const abandoned = await recoverAbandonedRuns(db);
+    const abandoned = await recoverAbandonedRuns(db, stateDir);
     return { ok: true, db, abandoned, takenOver: lock.takenOver, close };
   } catch (error) {
     close();

@@ -243,7 +243,7 @@ describe("environment, outputs and logs", () => {
     const runId = finished(parseEvents(result.stdout)).runId;
     const log = readFileSync(path.join(project.dir, ".netra", "logs", runId, "noisy.log"), "utf8");
     expect(log).toMatch(/^--- \S+ attempt 1\/2\ntry 1\n--- \S+ attempt 1\/2 failed: exit code 1\n--- \S+ attempt 2\/2\ntry 2\n$/);
-    expect(readdirSync(path.join(project.dir, ".netra", "logs", runId))).toEqual(["noisy.log", "outputs"]);
+    expect(readdirSync(path.join(project.dir, ".netra", "logs", runId)).sort()).toEqual(["noisy.log", "outputs", "pgids"]);
   });
 
   it("redacts secret values from events, logs and output", async () => {

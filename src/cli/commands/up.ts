@@ -79,7 +79,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     }
 
     const plan = buildPlan(selection.stages, durationEstimates(db));
-    const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command: ["up", ...names].join(" ") });
+    const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command: ["up", ...names].join(" ") }, stateDir);
     const lines = new Map(config.stages.map((s) => [s.name, s.line]));
     const renderer = await createRenderer(mode, process.env, { file: analysis.location.shown, lineOf: (stage) => lines.get(stage) ?? 0 });
     const summary = process.env.GITHUB_STEP_SUMMARY ? createStepSummary(process.env.GITHUB_STEP_SUMMARY, config.name) : undefined;
