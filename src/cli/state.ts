@@ -1,12 +1,10 @@
-// Where the read-only commands (history, report, circuits) find the state dir: from the
-// config when there is one, else --state-dir / NETRA_START_STATE_DIR, else ./.netra.
-// They must work when the config is broken.
-import path from "node:path";
+// Where the read-only commands (history, report, circuits) find the state dir: the
+// --state-dir flag, NETRA_START_STATE_DIR, or .netra beside the config file that -c,
+// NETRA_START_CONFIG or ./startup.yaml names. The config is only located, never read:
+// these commands must work when it is broken.
 import { findConfig } from "../config/load.js";
-import type { CommonOptions } from "./options.js";
-import { resolveStateDir } from "./options.js";
+import { resolveStateDir, type CommonOptions } from "./options.js";
 
 export function stateDirFor(options: CommonOptions, env: NodeJS.ProcessEnv = process.env): string {
-  if (options.stateDir ?? env.NETRA_START_STATE_DIR) return resolveStateDir(options, "", env);
-  return resolveStateDir(options, findConfig(options.config, env, process.cwd()).path, env) || path.resolve(".netra");
+  return resolveStateDir(options, findConfig(options.config, env, process.cwd()).path, env);
 }

@@ -1,11 +1,10 @@
 // One stage, one run: attempts with preflight, the process, its health check, outputs,
 // and backoff between attempts. Returns a result value; emits events as it goes.
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import path from "node:path";
-import type { Command, HealthCheck, Stage } from "../config/types.js";
-import { DEFAULT_STAGE } from "../config/types.js";
-import type { HostResult } from "./module/host.js";
+import type { Command, Stage } from "../config/types.js";
 import { moduleCommand } from "./module/command.js";
+import { prepareModule, withModuleHooks } from "./module/stage.js";
 import type { Redactor } from "../util/redact.js";
 import { backoffDelay } from "./backoff.js";
 import { admit, afterAttempt, type CircuitStore } from "./circuit-breaker.js";
@@ -180,36 +179,6 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     return { ok: true, outputs: { ...readOutputs(outputFile), ...hosted?.outputs }, service: undefined, cleanup: effective.cleanup };
   }
   return awaitServiceReady(module ? withModuleHooks(stage, module.path, undefined) : stage, ctx, env, run, () => logMatched);
-}
-
-// The context a module's functions receive travels in the environment of its host
-// process; the host writes back its result (outputs, or the error's message).
-function prepareModule(stage: Stage, modulePath: string, attempt: number, ctx: StageRunContext, env: NodeJS.ProcessEnv) {
-  const resultFile = path.join(ctx.logDir, "outputs", `${stage.name}.result.json`);
-  rmSync(resultFile, { force: true });
-  env.NETRA_MODULE_RESULT = resultFile;
-  env.NETRA_MODULE_CONTEXT = JSON.stringify({ stage: stage.name, runId: ctx.runId, attempt, outputs: Object.fromEntries(ctx.upstreamOutputs) });
-  if (stage.kind === "service") env.NETRA_MODULE_KEEP_ALIVE = "1";
-  return {
-    path: modulePath,
-    result(): HostResult | undefined {
-      try {
-        return JSON.parse(readFileSync(resultFile, "utf8")) as HostResult;
-      } catch {
-        return undefined;
-      }
-    },
-  };
-}
-
-// A module's own health() is its health check when the stage configures none, and its
-// cleanup() its cleanup (run by rollback and `down`).
-export function withModuleHooks(stage: Stage, modulePath: string, hosted: HostResult | undefined): Stage {
-  const exported = hosted?.exports ?? ["health", "cleanup"];
-  const health: HealthCheck | undefined =
-    stage.health ?? (exported.includes("health") && hosted ? { probe: { type: "command", command: moduleCommand("health", modulePath) }, ...DEFAULT_STAGE.health } : undefined);
-  const cleanup = stage.cleanup ?? (exported.includes("cleanup") ? moduleCommand("cleanup", modulePath) : undefined);
-  return { ...stage, health, cleanup };
 }
 
 // A service is ready when its health check passes (at once without one); exiting first,

@@ -1,0 +1,40 @@
+// A module stage as the stage runner drives it: the context its host process receives,
+// the result the host writes back, and the health check and cleanup the module brings.
+import { readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { HealthCheck, Stage } from "../../config/types.js";
+import { DEFAULT_STAGE } from "../../config/types.js";
+import type { StageRunContext } from "../stage-runner.js";
+import { moduleCommand } from "./command.js";
+import type { HostResult } from "./host.js";
+
+// The context a module's functions receive travels in the environment of its host
+// process; the host writes back its result (outputs, or the error's message).
+export function prepareModule(stage: Stage, modulePath: string, attempt: number, ctx: StageRunContext, env: NodeJS.ProcessEnv) {
+  const resultFile = path.join(ctx.logDir, "outputs", `${stage.name}.result.json`);
+  rmSync(resultFile, { force: true });
+  env.NETRA_MODULE_RESULT = resultFile;
+  env.NETRA_MODULE_CONTEXT = JSON.stringify({ stage: stage.name, runId: ctx.runId, attempt, outputs: Object.fromEntries(ctx.upstreamOutputs) });
+  if (stage.kind === "service") env.NETRA_MODULE_KEEP_ALIVE = "1";
+  return {
+    path: modulePath,
+    result(): HostResult | undefined {
+      try {
+        return JSON.parse(readFileSync(resultFile, "utf8")) as HostResult;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+// A module's own health() is its health check when the stage configures none, and its
+// cleanup() its cleanup (run by rollback and `down`).
+export function withModuleHooks(stage: Stage, modulePath: string, hosted: HostResult | undefined): Stage {
+  const exported = hosted?.exports ?? ["health", "cleanup"];
+  const health: HealthCheck | undefined =
+    stage.health ?? (exported.includes("health") && hosted ? { probe: { type: "command", command: moduleCommand("health", modulePath) }, ...DEFAULT_STAGE.health } : undefined);
+  const cleanup = stage.cleanup ?? (exported.includes("cleanup") ? moduleCommand("cleanup", modulePath) : undefined);
+  return { ...stage, health, cleanup };
+}
+
