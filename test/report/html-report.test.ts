@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { ROOT, runCli, tempProject, type TempProject } from "../helpers/cli.js";
 
 let browser: Browser;
 let project: TempProject;
@@ -49,6 +49,28 @@ async function render(config: string): Promise<{ page: Page; errors: string[]; d
   await page.goto(`file://${out}`);
   return { page, errors, dialogs };
 }
+
+describe("plan --format mermaid", () => {
+  it("renders with mermaid itself (the library GitHub uses), critical path and priorities included", async () => {
+    const plan = await runCli(["plan", "-c", path.join(ROOT, "fixtures/valid/contract-example.yaml"), "--format", "mermaid"]);
+    expect(plan.code).toBe(0);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.setContent("<!doctype html><html><body></body></html>");
+    await page.addScriptTag({ path: path.join(ROOT, "node_modules/mermaid/dist/mermaid.min.js") });
+    const svg = await page.evaluate(async (text) => {
+      const mermaid = (globalThis as unknown as { mermaid: { initialize(o: object): void; render(id: string, t: string): Promise<{ svg: string }> } }).mermaid;
+      mermaid.initialize({ startOnLoad: false });
+      return (await mermaid.render("plan", text)).svg;
+    }, plan.stdout);
+    expect(errors).toEqual([]);
+    expect(svg).toContain("<svg");
+    for (const stage of ["config", "database", "cache", "api", "metrics", "seed-data"]) expect(svg).toContain(stage);
+    expect(svg.match(/class="[^"]*critpath[^"]*"/g)?.length).toBe(4); // config → database → api → metrics
+    await page.close();
+  });
+});
 
 describe("report --format html", () => {
   it("draws one bar row per stage, marks the failure and the critical path, escapes hostile output", async () => {
