@@ -5,6 +5,7 @@ import type { ChalkInstance } from "chalk";
 import { formatDuration } from "../config/duration.js";
 import type { EngineEvent } from "../engine/events.js";
 import { errorAnnotation, escapeData, type AnnotationSource } from "./github.js";
+import { failureHint } from "./failure-hint.js";
 import { summaryTable } from "./summary-table.js";
 
 export interface PlainOptions {
@@ -48,6 +49,8 @@ export function createPlainRenderer({ write, style, github, source }: PlainOptio
           for (const text of event.tail) write(`    ${style.dim("│")} ${text}`);
           if (github) write("::endgroup::");
         }
+        const hint = failureHint(event);
+        if (hint) write(`    ${style.cyan("hint:")} ${hint}`);
         return;
       }
       case "stage-skipped":

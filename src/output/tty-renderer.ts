@@ -6,6 +6,7 @@ import type { ChalkInstance } from "chalk";
 import { Listr, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
 import { formatDuration } from "../config/duration.js";
 import type { EngineEvent } from "../engine/events.js";
+import { failureHint } from "./failure-hint.js";
 import { createPlainRenderer } from "./plain-renderer.js";
 import type { Renderer } from "./renderer.js";
 import { summaryTable } from "./summary-table.js";
@@ -114,7 +115,8 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
         return withTask(event.stage, (t) => {
           t.title = `${event.stage} ${style.dim(`after ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}`)}${event.critical ? "" : style.yellow(" (non-critical)")}`;
           const tail = event.tail.slice(-MAX_TAIL).map((l) => `│ ${l}`);
-          views.get(event.stage)?.reject(new Error([event.error, ...tail].join("\n")));
+          const hint = failureHint(event);
+          views.get(event.stage)?.reject(new Error([event.error, ...tail, ...(hint ? [`hint: ${hint}`] : [])].join("\n")));
         });
       case "stage-skipped":
       case "stage-cancelled":

@@ -291,6 +291,16 @@ describe("output modes", () => {
     expect(result.stdout).not.toContain("\u001b[");
   });
 
+  it("plain shows the hint doctor would give under a failed stage, and none when it has nothing to add", async () => {
+    const file = project.write(
+      "startup.yaml",
+      `version: 1\ndefaults: { retries: 0, priority: low }\nstages:\n  api: { command: "echo 'Error: connect ECONNREFUSED 127.0.0.1:5999' >&2; exit 1" }\n  plain: { command: "exit 4" }\n`,
+    );
+    const result = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
+    expect(result.stdout).toContain("    │ Error: connect ECONNREFUSED 127.0.0.1:5999\n    hint: nothing was listening on 127.0.0.1:5999: the service it needs is not up");
+    expect(result.stdout).toMatch(/\[plain\] failed \(non-critical\) after 1 attempt: exit code 4\n\S+ \[/);
+  });
+
   it("plain under GitHub Actions adds ::error:: annotations and groups", async () => {
     const file = project.write("startup.yaml", config.replace('exit 2"', 'echo boom; exit 2"'));
     const result = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir, env: { GITHUB_ACTIONS: "true" } });
