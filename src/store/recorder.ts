@@ -1,8 +1,10 @@
 // Records a run from the engine's event stream (already redacted). Writes are queued
-// and committed together at most every FLUSH_MS (and at the end of the run): a commit per
-// event cost more than spawning the stage on the 1000-stage chain benchmark. The run row
-// is written at once, and every process group id is appended at once to a plain file
-// (logs/<run>/pgids, a few bytes per stage): what a kill -9 must not lose.
+// and committed together once per turn of the event loop: a burst of events costs one
+// commit, and a kill -9 loses nothing that happened before the current turn. (Batching
+// over 20 ms measured 6 % faster on the 1000-stage chain but lost the rows of a run
+// killed within those 20 ms: "nothing is lost" wins.) The run row is written at once,
+// and every process group id is also appended at once to a plain file
+// (logs/<run>/pgids), which kill -9 recovery reads.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -18,9 +20,6 @@ export interface RunMeta {
 }
 
 type Params = readonly unknown[];
-
-/** How long writes may wait to be committed together. */
-const FLUSH_MS = 20;
 
 export function pgidFile(stateDir: string, runId: string): string {
   return path.join(stateDir, "logs", runId, "pgids");
@@ -147,7 +146,7 @@ export class RunRecorder {
     this.queue.push([statement, params]);
     if (!this.scheduled) {
       this.scheduled = true;
-      setTimeout(() => this.flush(), FLUSH_MS).unref();
+      setImmediate(() => this.flush());
     }
   }
 
