@@ -90,7 +90,9 @@ export function startRun(options: RunOptions): RunHandle {
       logDir,
       stages: stages.map((s) => ({ name: s.name, kind: s.kind, priority: s.priority, description: s.description, dependsOn: s.dependsOn, maxAttempts: s.retries + 1 })),
     });
-    const upstream = new Map<number, ReadonlyMap<string, Record<string, string>>>();
+    // By name: plan indices and Stage.index (the position in the file) differ when
+    // `up STAGE...` runs a subset.
+    const upstream = new Map<string, ReadonlyMap<string, Record<string, string>>>();
     const stageContext = (signal: AbortSignal, upstreamOutputs: ReadonlyMap<string, Record<string, string>>, firstAttempt?: number) => ({
       runId,
       logDir,
@@ -109,7 +111,10 @@ export function startRun(options: RunOptions): RunHandle {
       stages,
       emit,
       circuits,
-      restart: (i, signal, firstAttempt) => runStage(stages[i] as Stage, stageContext(signal, upstream.get(i) ?? new Map(), firstAttempt)),
+      restart: (i, signal, firstAttempt) => {
+        const stage = stages[i] as Stage;
+        return runStage(stage, stageContext(signal, upstream.get(stage.name) ?? new Map(), firstAttempt));
+      },
       onDown: (i) => scheduler?.serviceDown(i),
       onUp: (i, handle, attempts) => {
         live.set(i, handle);
@@ -133,7 +138,7 @@ export function startRun(options: RunOptions): RunHandle {
       degraded: options.config.settings.degraded,
       emit,
       runStage: (stage, signal, upstreamOutputs) => {
-        upstream.set(stage.index, upstreamOutputs);
+        upstream.set(stage.name, upstreamOutputs);
         return runStage(stage, stageContext(signal, upstreamOutputs));
       },
       onServiceReady: (i, handle, attempts) => {

@@ -121,6 +121,19 @@ describe("supervised services", () => {
     expect(await portInUse(port)).toBe(false);
   });
 
+  it("a service restarted in a subset run (`up STAGE`) still gets its dependencies' outputs", async () => {
+    const port = await freePort();
+    const once = path.join(project.dir, "crashed-once");
+    const result = await up(
+      `version: 1\nstages:\n  unrelated: { command: "true" }\n  config: { command: "echo X=from-config >> $NETRA_OUTPUT" }\n  api:\n    kind: service\n    depends_on: [config]\n    command: test "$NETRA_CONFIG_X" = from-config || exit 9; exec node ${SERVICE} api\n    env: { PORT: "${port}", CRASH_AFTER_MS: "150", CRASH_ONCE_FILE: "${once}" }\n    health: { tcp: "127.0.0.1:${port}", interval: 30ms, retries: 50 }\n    backoff: { initial: 300ms, jitter: false }\n    circuit_breaker: { threshold: 2 }\n  slow: { command: "sleep 0.8" }\n  needs-api: { depends_on: [api, slow], command: "true" }\n`,
+      ["needs-api", "--check"],
+    );
+    expect(result.code).toBe(0);
+    const events = parseEvents(result.stdout);
+    expect(eventsOf(events, "service-restarted", "api")).toHaveLength(1);
+    expect(finished(events).results.map((r) => r.name)).toEqual(["config", "api", "slow", "needs-api"]);
+  });
+
   it("restart: no — a critical service that stops tears everything down, exit 1", async () => {
     const port = await freePort();
     const file = project.write(
