@@ -33,7 +33,7 @@ export interface StageResult {
 
 export type EngineEvent =
   | { type: "run-started"; at: string; runId: string; name: string; stages: StageInfo[]; concurrency: number; logDir: string }
-  | { type: "stage-started"; at: string; stage: string; attempt: number; maxAttempts: number; pid: number | undefined }
+  | { type: "stage-started"; at: string; stage: string; attempt: number; maxAttempts: number }
   | { type: "stage-output"; at: string; stage: string; line: string }
   | { type: "process-started"; at: string; stage: string; attempt: number; role: "stage" | "cleanup"; pgid: number }
   | { type: "circuit-changed"; at: string; stage: string; from: CircuitState; to: CircuitState; consecutiveFailures: number; nextTryAt: string | undefined }

@@ -35,7 +35,6 @@ export interface ScheduleOutcome {
   records: StageRecord[];
   /** Stage indices in the order they became ready: rollback runs it backwards. */
   readyOrder: number[];
-  services: Map<number, ServiceHandle>;
   /** The cleanup each ready stage needs on rollback (its own, or its module's). */
   cleanups: Map<number, Command>;
   /** Why the run stopped early, if it did. */
@@ -54,7 +53,6 @@ export class Scheduler {
   private readonly outputs: Record<string, string>[] = [];
   private readonly upstream: ReadonlyMap<string, Record<string, string>>[] = [];
   private readonly readyOrder: number[] = [];
-  private readonly services = new Map<number, ServiceHandle>();
   private readonly cleanups = new Map<number, Command>();
   private stopped: ScheduleOutcome["stopped"];
   /** Services restarting right now: their dependents wait, parked. */
@@ -76,7 +74,7 @@ export class Scheduler {
   run(): Promise<ScheduleOutcome> {
     return new Promise((resolve) => {
       this.finish = () =>
-        resolve({ records: this.records, readyOrder: this.readyOrder, services: this.services, cleanups: this.cleanups, stopped: this.stopped, anyFailed: this.anyFailed });
+        resolve({ records: this.records, readyOrder: this.readyOrder, cleanups: this.cleanups, stopped: this.stopped, anyFailed: this.anyFailed });
       this.waitingOn.forEach((count, i) => count === 0 && this.queue.push(i));
       this.pump();
     });
@@ -164,10 +162,8 @@ export class Scheduler {
       record.status = "ready";
       this.outputs[i] = result.outputs;
       this.readyOrder.push(i);
-      if (result.service) {
-        this.services.set(i, result.service);
-        this.options.onServiceReady?.(i, result.service, result.attempts);
-      }
+      // Services are handed on: the run keeps their handles and a supervisor watches them.
+      if (result.service) this.options.onServiceReady?.(i, result.service, result.attempts);
       if (result.cleanup) this.cleanups.set(i, result.cleanup);
       this.options.emit({ type: "stage-ready", at: now(), stage: stage.name, attempts: result.attempts, durationMs, outputs: result.outputs });
       for (const dependent of this.options.plan.graph.dependents[i] ?? []) {

@@ -16,6 +16,7 @@ import { checkRequires } from "./preflight.js";
 import { startProcess, type ProcessOutcome, type RunningProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
 import { terminateGroup } from "./process/process-group.js";
+import { sleep } from "../util/sleep.js";
 
 export interface StageRunContext {
   runId: string;
@@ -50,17 +51,6 @@ type AttemptResult =
 /** The live view shows a stage's latest line; more often than this is wasted work. */
 const OUTPUT_EVENT_INTERVAL_MS = 150;
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    if (signal.aborted) return done();
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 export async function runStage(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
   const log = new StageLog(path.join(ctx.logDir, `${stage.name}.log`), ctx.redact);
@@ -75,7 +65,7 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
     for (let attempt = first; ; attempt++) {
       if (ctx.signal.aborted) return fail(attempt - first, { reason: "cancelled" }, [], undefined);
       const startedAt = Date.now();
-      ctx.emit({ type: "stage-started", at: now(), stage: stage.name, attempt, maxAttempts, pid: undefined });
+      ctx.emit({ type: "stage-started", at: now(), stage: stage.name, attempt, maxAttempts });
       log.mark(`attempt ${attempt}/${maxAttempts}`);
       const result = await runAttempt(stage, attempt, ctx, log);
       // A restarted service has not succeeded by becoming ready again — only by staying
@@ -97,7 +87,8 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
       }
       if (attempt >= maxAttempts || !isRetryable(result.failure) || ctx.signal.aborted) return fail(attempt - first + 1, result.failure, redactLines(result.tail), result.exitCode);
 
-      const delayMs = backoffDelay(stage.backoff, attempt);
+      // Retries count from this episode's first attempt (a service restart starts over).
+      const delayMs = backoffDelay(stage.backoff, attempt - first + 1);
       ctx.emit({ type: "stage-retrying", at: now(), stage: stage.name, nextAttempt: attempt + 1, maxAttempts, delayMs });
       await sleep(delayMs, ctx.signal);
     }

@@ -10,6 +10,7 @@ import { afterAttempt, CLOSED, type CircuitStore } from "./circuit-breaker.js";
 import { now, type EngineEvent } from "./events.js";
 import type { ProcessOutcome } from "./process/run-process.js";
 import type { ServiceHandle, StageRunResult } from "./stage-runner.js";
+import { sleep } from "../util/sleep.js";
 
 export interface SupervisorOptions {
   stages: Stage[];
@@ -32,16 +33,6 @@ interface Watched {
   attempts: number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      resolve();
-    }
-    if (signal.aborted) return done();
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 export class ServiceSupervisor {
   private readonly watched = new Map<number, Watched>();

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Db } from "./database.js";
+import { sleep } from "../util/sleep.js";
 
 export interface LockHolder {
   pid: number;
@@ -78,7 +79,6 @@ export function releaseLock(db: Db): void {
   db.prepare("DELETE FROM lock WHERE id = 1 AND pid = ? AND host = ?").run(process.pid, hostname());
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // `--wait-lock`: poll until the lock is free or the wait is over.
 export async function acquireLock(db: Db, command: string, runId: string | null, waitMs: number): Promise<LockResult> {

@@ -3,6 +3,7 @@
 // fail the attempt. Services also fail at once if their process exits meanwhile.
 import type { HealthCheck } from "../../config/types.js";
 import { probeOnce, type ProbeContext, type ProbeResult } from "./probes.js";
+import { sleep } from "../../util/sleep.js";
 
 export interface HealthReport {
   ok: boolean;
@@ -18,17 +19,6 @@ export interface HealthWatch {
   exited?: Promise<unknown>;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 
 export async function waitHealthy(watch: HealthWatch): Promise<HealthReport | "exited" | "cancelled"> {
   const { check, probe } = watch;

@@ -1,6 +1,7 @@
 // Signalling a stage's whole process group: the stage runs `detached`, so its pid is its
 // group id and `kill(-pgid)` reaches every grandchild it started.
 import { readdirSync, readFileSync } from "node:fs";
+import { sleep } from "../../util/sleep.js";
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
@@ -37,7 +38,6 @@ export function groupAlive(pgid: number): boolean {
   return false;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // SIGTERM to the group, SIGKILL to whatever is left after `graceMs`. Resolves once no
 // live member remains (or after the SIGKILL, which cannot be refused).
