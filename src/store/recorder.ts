@@ -109,6 +109,11 @@ export class RunRecorder {
         const started = this.attemptStart.get(`${event.stage}#${event.attempts}`) ?? Date.parse(event.at);
         return this.push(s.attemptEnd, [event.at, Date.parse(event.at) - started, "ok", 0, null, null, id, event.stage, event.attempts]);
       }
+      case "service-restarted": {
+        // A restart's successful attempt (numbering continues across restarts).
+        const started = this.attemptStart.get(`${event.stage}#${event.attempts}`) ?? Date.parse(event.at);
+        return this.push(s.attemptEnd, [event.at, Date.parse(event.at) - started, "ok", 0, null, null, id, event.stage, event.attempts]);
+      }
       case "health-check":
         return this.push(s.health, [id, event.stage, event.at, event.ok ? 1 : 0, event.durationMs, event.detail]);
       case "rollback-started":

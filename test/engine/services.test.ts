@@ -2,6 +2,7 @@
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT, runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { queryDb } from "../helpers/db.js";
 import { eventsOf, finished, parseEvents } from "../helpers/events.js";
 import { freePort, portInUse } from "../helpers/ports.js";
 import { processesMatching, waitFor } from "../helpers/processes.js";
@@ -119,6 +120,11 @@ describe("supervised services", () => {
     expect(Date.parse(dependent.at)).toBeGreaterThanOrEqual(Date.parse(restarted.at));
     expect(finished(events).results.find((r) => r.name === "api")).toMatchObject({ status: "ready", attempts: 2 });
     expect(await portInUse(port)).toBe(false);
+    // The restart is recorded as attempt 2, closed as ok.
+    expect(queryDb(path.join(project.dir, ".netra"), "SELECT attempt, outcome FROM attempts WHERE stage = 'api' ORDER BY attempt")).toEqual([
+      { attempt: 1, outcome: "ok" },
+      { attempt: 2, outcome: "ok" },
+    ]);
   });
 
   it("a service restarted in a subset run (`up STAGE`) still gets its dependencies' outputs", async () => {
