@@ -1,6 +1,6 @@
 // The file `netra-start init` writes: commented, valid, and runnable with only a shell.
 export const STARTER_CONFIG = `# yaml-language-server: $schema=./netra-start.schema.json
-# netra-start config. Reference: docs/config.md in the netra-start package; `netra-start schema` prints the JSON Schema.
+# netra-start config. Reference: docs/config.md in the netra-start package; \`netra-start schema\` prints the JSON Schema.
 # Run \`netra-start plan\` to see the order, \`netra-start up\` to start everything.
 version: 1
 
