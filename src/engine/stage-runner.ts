@@ -51,7 +51,6 @@ type AttemptResult =
 /** The live view shows a stage's latest line; more often than this is wasted work. */
 const OUTPUT_EVENT_INTERVAL_MS = 150;
 
-
 export async function runStage(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
   const log = new StageLog(path.join(ctx.logDir, `${stage.name}.log`), ctx.redact);
   const redactLines = (lines: string[]) => (ctx.redact ? lines.map(ctx.redact) : lines);

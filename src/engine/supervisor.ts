@@ -33,7 +33,6 @@ interface Watched {
   attempts: number;
 }
 
-
 export class ServiceSupervisor {
   private readonly watched = new Map<number, Watched>();
   private readonly stopping = new AbortController();

@@ -79,7 +79,6 @@ export function releaseLock(db: Db): void {
   db.prepare("DELETE FROM lock WHERE id = 1 AND pid = ? AND host = ?").run(process.pid, hostname());
 }
 
-
 // `--wait-lock`: poll until the lock is free or the wait is over.
 export async function acquireLock(db: Db, command: string, runId: string | null, waitMs: number): Promise<LockResult> {
   const deadline = Date.now() + waitMs;

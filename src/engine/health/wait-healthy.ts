@@ -19,7 +19,6 @@ export interface HealthWatch {
   exited?: Promise<unknown>;
 }
 
-
 export async function waitHealthy(watch: HealthWatch): Promise<HealthReport | "exited" | "cancelled"> {
   const { check, probe } = watch;
   const started = Date.now();
@@ -28,7 +27,6 @@ export async function waitHealthy(watch: HealthWatch): Promise<HealthReport | "e
   const maxChecks = check.retries + 1;
   let counted = 0;
   let checks = 0;
-  let last = "no check ran";
   for (;;) {
     if (probe.signal.aborted) return "cancelled";
     if (exited) return "exited";
@@ -39,9 +37,8 @@ export async function waitHealthy(watch: HealthWatch): Promise<HealthReport | "e
     const inStartPeriod = Date.now() - started < check.startPeriodMs;
     if (!result.ok && !inStartPeriod) counted++;
     watch.onCheck({ ...result, check: counted + (result.ok ? 1 : 0), maxChecks, durationMs: Date.now() - t0 });
-    if (result.ok) return { ok: true, checks, detail: result.detail };
-    last = result.detail;
-    if (counted >= maxChecks) return { ok: false, checks, detail: last };
-    await Promise.race([sleep(check.intervalMs, probe.signal), watch.exited ?? new Promise(() => undefined)]);
+    if (result.ok || counted >= maxChecks) return { ok: result.ok, checks, detail: result.detail };
+    const pause = sleep(check.intervalMs, probe.signal);
+    await (watch.exited ? Promise.race([pause, watch.exited]) : pause);
   }
 }

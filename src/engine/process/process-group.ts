@@ -38,7 +38,6 @@ export function groupAlive(pgid: number): boolean {
   return false;
 }
 
-
 // SIGTERM to the group, SIGKILL to whatever is left after `graceMs`. Resolves once no
 // live member remains (or after the SIGKILL, which cannot be refused).
 export async function terminateGroup(pgid: number, graceMs: number): Promise<"gone" | "terminated" | "killed"> {
