@@ -95,6 +95,22 @@ describe("plan", () => {
     expect(unknown.stderr).toContain('error: unknown stage "apy"\nhint: did you mean "api"?');
   });
 
+  it("uses recorded durations for the critical path once runs exist", async () => {
+    project = tempProject();
+    const file = project.write(
+      "startup.yaml",
+      `version: 1\nstages:\n  root: { command: "true" }\n  slow: { command: "sleep 0.6", depends_on: [root] }\n  a: { command: "true", depends_on: [root] }\n  b: { command: "true", depends_on: [a] }\n`,
+    );
+    const before = JSON.parse((await runCli(["plan", "-c", file, "--format", "json"], { cwd: project.dir })).stdout);
+    expect(before.criticalPath.stages).toEqual(["root", "a", "b"]); // 1 s each: the longest chain
+    expect((await runCli(["up", "-c", file], { cwd: project.dir })).code).toBe(0);
+    const after = JSON.parse((await runCli(["plan", "-c", file, "--format", "json"], { cwd: project.dir })).stdout);
+    expect(after.criticalPath.stages).toEqual(["root", "slow"]);
+    expect(after.stages.find((s: { name: string }) => s.name === "slow")).toMatchObject({ estimateFromHistory: true });
+    const text = await runCli(["plan", "-c", file], { cwd: project.dir });
+    expect(text.stdout).toContain("estimates from past runs");
+  });
+
   it("draws mermaid and dot with the critical path highlighted", async () => {
     const mermaid = await runCli(["plan", "-c", "fixtures/valid/diamond.yaml", "--format", "mermaid"]);
     expect(mermaid.stdout.split("\n")[0]).toBe("flowchart LR");

@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { buildPlan, selectStages } from "../../graph/plan.js";
 import { planToDot, planToJson, planToMermaid, planToText, planViewOf } from "../../output/plan-format.js";
-import { type CommonOptions } from "../options.js";
+import { resolveStateDir, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
 import { UsageError } from "../exit.js";
 import { out } from "../io.js";
@@ -9,7 +10,7 @@ export async function run(names: string[], options: CommonOptions & { format?: s
   const { config, analysis } = loadConfigOrExit(options);
   const selection = selectStages(config, names);
   if (!selection.ok) throw new UsageError(`unknown stage "${selection.unknown}"`, selection.hint ?? "run `netra-start plan` to list the stages");
-  const plan = buildPlan(selection.stages);
+  const plan = buildPlan(selection.stages, await recordedEstimates(resolveStateDir(options, config.path)));
   const view = planViewOf(config, analysis.location.shown);
   switch (options.format) {
     case "json":
@@ -25,4 +26,22 @@ export async function run(names: string[], options: CommonOptions & { format?: s
       out(planToText(plan, view).join("\n"));
   }
   return 0;
+}
+
+// Past durations from the report database, when there is one: the critical path is then
+// the one the next run will really have. No database, or a damaged one: 1 s per stage.
+async function recordedEstimates(stateDir: string): Promise<Map<string, number>> {
+  const { databasePath, openDatabase } = await import("../../store/database.js");
+  if (!existsSync(databasePath(stateDir))) return new Map();
+  try {
+    const { durationEstimates } = await import("../../store/queries.js");
+    const db = openDatabase(stateDir, { readonly: true });
+    try {
+      return durationEstimates(db);
+    } finally {
+      db.close();
+    }
+  } catch {
+    return new Map();
+  }
 }
