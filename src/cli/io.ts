@@ -11,7 +11,3 @@ export function err(text = ""): void {
 export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.DEBUG ?? "").split(",").some((d) => d.trim() === "netra-start" || d.trim() === "netra-start:*" || d.trim() === "*");
 }
-
-export function debug(message: string): void {
-  if (debugEnabled()) process.stderr.write(`[netra-start] ${message}\n`);
-}

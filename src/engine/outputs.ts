@@ -3,14 +3,16 @@
 // dependents: a value loaded by `config` is usually needed three stages later.
 import { existsSync, readFileSync } from "node:fs";
 
+// KEY=VALUE per line; the key is trimmed, the value is taken verbatim (as GitHub's
+// $GITHUB_OUTPUT does). Blank lines, # comments and lines without a key are skipped.
 export function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith("#")) continue;
     const eq = line.indexOf("=");
-    if (eq <= 0) continue;
-    outputs[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    const key = eq < 0 ? "" : line.slice(0, eq).trim();
+    if (key) outputs[key] = line.slice(eq + 1);
   }
   return outputs;
 }

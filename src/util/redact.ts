@@ -10,17 +10,19 @@ export function secretValues(envs: ReadonlyArray<Readonly<Record<string, string 
     for (const [name, value] of Object.entries(env)) {
       if (value && value.length >= MIN_SECRET_LENGTH && (SECRET_NAME.test(name) || extraNames.includes(name))) values.add(value);
     }
-  // Longest first, so a secret that contains another is replaced whole.
-  return [...values].sort((a, b) => b.length - a.length);
+  return [...values];
 }
 
 export type Redactor = (text: string) => string;
 
 export function makeRedactor(secrets: readonly string[]): Redactor | undefined {
   if (secrets.length === 0) return undefined;
+  // Longest first, whatever the caller passed: a secret that contains a shorter one must
+  // be replaced whole, or its remainder would show.
+  const ordered = [...secrets].sort((a, b) => b.length - a.length);
   return (text) => {
     let out = text;
-    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join("***");
+    for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join("***");
     return out;
   };
 }
