@@ -176,6 +176,23 @@ describe("the CLI itself", () => {
     expect(help.stdout).toContain("netra-start plan api --format mermaid");
   });
 
+  it("a reader that stops early (| head) gets no stack trace", async () => {
+    const { spawn } = await import("node:child_process");
+    const { BIN } = await import("../helpers/cli.js");
+    // Output well past a pipe's 64 KiB buffer, so writes do happen after the reader left.
+    project = tempProject();
+    let config = "version: 1\nstages:\n";
+    for (let i = 0; i < 1500; i++) config += `  stage-${i}: { command: "true"${i ? `, depends_on: [stage-${i - 1}]` : ""} }\n`;
+    const file = project.write("startup.yaml", config);
+    const child = spawn(process.execPath, [BIN, "plan", "-c", file, "--format", "json"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+
   it("exits 2 on a usage mistake", async () => {
     const result = await runCli(["plna"]);
     expect(result.code).toBe(2);
