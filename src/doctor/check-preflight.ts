@@ -1,8 +1,8 @@
 // Every stage's `requires`, and the programs its commands start — without running any.
-import { accessSync, constants, statfsSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import path from "node:path";
 import type { Command, Config, Stage } from "../config/types.js";
-import { findOnPath, portIsFree, tcpAnswers } from "../engine/preflight.js";
+import { checkDynamicRequirements, checkStaticRequirements, findOnPath, type RequirementCheck } from "../engine/preflight.js";
 import { fail, ok, warn, type Finding } from "./finding.js";
 import { describePortOwner } from "./port-owner.js";
 
@@ -38,51 +38,43 @@ function checkProgram(stage: Stage, command: Command | undefined, what: string):
     : fail("preflight", `${what} "${program}" is not on PATH`, `install it (Debian: apt-get install …; npm: npm i -g …), or use its full path`, { stage: stage.name });
 }
 
+/** doctor waits less than `up` for a peer: it reports, it does not start anything. */
+const TCP_TIMEOUT_MS = 1500;
+
+// The engine's requirement checks, as doctor words them: every one, met or not.
+function requirementFinding(check: RequirementCheck, stage: string): Finding {
+  const at = { stage };
+  switch (check.kind) {
+    case "env":
+      return check.ok ? ok("preflight", `env ${check.name} is set`, at) : fail("preflight", `env ${check.name} is not set`, `export ${check.name}=… before starting`, at);
+    case "command":
+      return check.ok ? ok("preflight", `command ${check.name} → ${check.path}`, at) : fail("preflight", `command "${check.name}" is not on PATH`, "install it, or fix PATH", at);
+    case "file":
+      return check.ok ? ok("preflight", `file ${check.path} exists`, at) : fail("preflight", `file ${check.path} does not exist`, "create it, or fix the path (relative to the config file)", at);
+    case "port": {
+      if (check.ok) return ok("preflight", `port ${check.port} is free`, at);
+      const owner = describePortOwner(check.port);
+      return fail("preflight", `port ${check.port} is in use${owner ? ` by ${owner}` : ""}`, owner ? `stop it (kill ${owner.split(" ")[1]}) or use another port` : "stop what holds it, or use another port", at);
+    }
+    case "tcp":
+      return check.ok
+        ? ok("preflight", `${check.host}:${check.port} answers`, at)
+        : warn("preflight", `nothing answers at ${check.host}:${check.port} (${check.problem})`, "start it first; `up` retries this check before each attempt", at);
+    case "disk": {
+      if (check.error) return fail("preflight", `cannot check disk at ${check.path}: ${check.error}`, "fix requires.disk.path", at);
+      const free = Math.round((check.freeBytes ?? 0) / 1e6);
+      return check.ok
+        ? ok("preflight", `${free} MB free on ${check.path}`, at)
+        : fail("preflight", `only ${free} MB free on ${check.path}, needs ${Math.round(check.minFreeBytes / 1e6)} MB`, "free some space", at);
+    }
+  }
+}
+
 async function checkStage(stage: Stage): Promise<Finding[]> {
   const findings: Finding[] = [];
   const env = { ...process.env, ...stage.env };
-  const r = stage.requires;
-  for (const name of r.env) findings.push(env[name] ? ok("preflight", `env ${name} is set`, { stage: stage.name }) : fail("preflight", `env ${name} is not set`, `export ${name}=… before starting`, { stage: stage.name }));
-  for (const command of r.commands) {
-    const found = findOnPath(command, env);
-    findings.push(found ? ok("preflight", `command ${command} → ${found}`, { stage: stage.name }) : fail("preflight", `command "${command}" is not on PATH`, "install it, or fix PATH", { stage: stage.name }));
-  }
-  for (const file of r.files) {
-    try {
-      accessSync(file);
-      findings.push(ok("preflight", `file ${file} exists`, { stage: stage.name }));
-    } catch {
-      findings.push(fail("preflight", `file ${file} does not exist`, "create it, or fix the path (relative to the config file)", { stage: stage.name }));
-    }
-  }
-  const ports = await Promise.all(r.ports.map(async (port) => ({ port, free: await portIsFree(port) })));
-  for (const { port, free } of ports) {
-    if (free) findings.push(ok("preflight", `port ${port} is free`, { stage: stage.name }));
-    else {
-      const owner = describePortOwner(port);
-      findings.push(fail("preflight", `port ${port} is in use${owner ? ` by ${owner}` : ""}`, owner ? `stop it (kill ${owner.split(" ")[1]}) or use another port` : "stop what holds it, or use another port", { stage: stage.name }));
-    }
-  }
-  const peers = await Promise.all(r.tcp.map(async (t) => ({ ...t, problem: await tcpAnswers(t.host, t.port, 1500) })));
-  for (const peer of peers)
-    findings.push(
-      peer.problem
-        ? warn("preflight", `nothing answers at ${peer.host}:${peer.port} (${peer.problem})`, "start it first; `up` retries this check before each attempt", { stage: stage.name })
-        : ok("preflight", `${peer.host}:${peer.port} answers`, { stage: stage.name }),
-    );
-  if (r.disk) {
-    try {
-      const stat = statfsSync(r.disk.path);
-      const free = stat.bavail * stat.bsize;
-      findings.push(
-        free >= r.disk.minFreeBytes
-          ? ok("preflight", `${Math.round(free / 1e6)} MB free on ${r.disk.path}`, { stage: stage.name })
-          : fail("preflight", `only ${Math.round(free / 1e6)} MB free on ${r.disk.path}, needs ${Math.round(r.disk.minFreeBytes / 1e6)} MB`, "free some space", { stage: stage.name }),
-      );
-    } catch (error) {
-      findings.push(fail("preflight", `cannot check disk at ${r.disk.path}: ${(error as Error).message}`, "fix requires.disk.path", { stage: stage.name }));
-    }
-  }
+  const checks = [...checkStaticRequirements(stage.requires, env), ...(await checkDynamicRequirements(stage.requires, TCP_TIMEOUT_MS))];
+  for (const check of checks) findings.push(requirementFinding(check, stage.name));
   if (stage.runner.type === "module") {
     try {
       accessSync(stage.runner.module);

@@ -21,12 +21,25 @@ export function findOnPath(command: string, env: NodeJS.ProcessEnv): string | un
   return undefined;
 }
 
-export function staticProblems(requires: Requires, env: NodeJS.ProcessEnv): string[] {
-  const problems: string[] = [];
-  for (const name of requires.env) if (!env[name]) problems.push(`environment variable ${name} is not set (export it before starting)`);
-  for (const command of requires.commands) if (!findOnPath(command, env)) problems.push(`command "${command}" is not on PATH (install it or fix PATH)`);
-  for (const file of requires.files) if (!existsSync(file)) problems.push(`file ${file} does not exist`);
-  return problems;
+/** One requirement, checked: `up` turns the unmet ones into a failure, `doctor` shows all. */
+export type RequirementCheck =
+  | { kind: "env"; name: string; ok: boolean }
+  | { kind: "command"; name: string; ok: boolean; path: string | undefined }
+  | { kind: "file"; path: string; ok: boolean }
+  | { kind: "port"; port: number; ok: boolean }
+  | { kind: "tcp"; host: string; port: number; ok: boolean; problem: string | undefined }
+  | { kind: "disk"; path: string; ok: boolean; freeBytes: number | undefined; minFreeBytes: number; error: string | undefined };
+
+/** A missing variable, command or file: retrying will not fix it. */
+export function checkStaticRequirements(requires: Requires, env: NodeJS.ProcessEnv): RequirementCheck[] {
+  return [
+    ...requires.env.map((name): RequirementCheck => ({ kind: "env", name, ok: Boolean(env[name]) })),
+    ...requires.commands.map((name): RequirementCheck => {
+      const found = findOnPath(name, env);
+      return { kind: "command", name, ok: found !== undefined, path: found };
+    }),
+    ...requires.files.map((path): RequirementCheck => ({ kind: "file", path, ok: existsSync(path) })),
+  ];
 }
 
 export function portIsFree(port: number, host = "0.0.0.0"): Promise<boolean> {
@@ -61,27 +74,52 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)}${units[unit]}`;
 }
 
-export async function dynamicProblems(requires: Requires): Promise<string[]> {
-  const problems: string[] = [];
-  const ports = await Promise.all(requires.ports.map(async (port) => ({ port, free: await portIsFree(port) })));
-  for (const { port, free } of ports) if (!free) problems.push(`port ${port} is already in use (stop what holds it, or change the port)`);
-  const peers = await Promise.all(requires.tcp.map(async (t) => ({ ...t, problem: await tcpAnswers(t.host, t.port, 2000) })));
-  for (const peer of peers) if (peer.problem) problems.push(`nothing answers at ${peer.host}:${peer.port} (${peer.problem})`);
+/** A busy port, a peer that does not answer, low disk: these may change, so are retried. */
+export async function checkDynamicRequirements(requires: Requires, tcpTimeoutMs = 2000): Promise<RequirementCheck[]> {
+  const ports = await Promise.all(requires.ports.map(async (port): Promise<RequirementCheck> => ({ kind: "port", port, ok: await portIsFree(port) })));
+  const peers = await Promise.all(
+    requires.tcp.map(async ({ host, port }): Promise<RequirementCheck> => {
+      const problem = await tcpAnswers(host, port, tcpTimeoutMs);
+      return { kind: "tcp", host, port, ok: problem === undefined, problem };
+    }),
+  );
+  const checks = [...ports, ...peers];
   if (requires.disk) {
+    const { path, minFreeBytes } = requires.disk;
     try {
-      const stat = statfsSync(requires.disk.path);
-      const free = stat.bavail * stat.bsize;
-      if (free < requires.disk.minFreeBytes) problems.push(`only ${formatBytes(free)} free on ${requires.disk.path}, needs ${formatBytes(requires.disk.minFreeBytes)}`);
+      const stat = statfsSync(path);
+      const freeBytes = stat.bavail * stat.bsize;
+      checks.push({ kind: "disk", path, ok: freeBytes >= minFreeBytes, freeBytes, minFreeBytes, error: undefined });
     } catch (error) {
-      problems.push(`cannot check free disk on ${requires.disk.path}: ${(error as Error).message}`);
+      checks.push({ kind: "disk", path, ok: false, freeBytes: undefined, minFreeBytes, error: (error as Error).message });
     }
   }
-  return problems;
+  return checks;
+}
+
+// How `up` says what is unmet and how to fix it.
+export function describeUnmet(check: RequirementCheck): string {
+  switch (check.kind) {
+    case "env":
+      return `environment variable ${check.name} is not set (export it before starting)`;
+    case "command":
+      return `command "${check.name}" is not on PATH (install it or fix PATH)`;
+    case "file":
+      return `file ${check.path} does not exist`;
+    case "port":
+      return `port ${check.port} is already in use (stop what holds it, or change the port)`;
+    case "tcp":
+      return `nothing answers at ${check.host}:${check.port} (${check.problem})`;
+    case "disk":
+      return check.error
+        ? `cannot check free disk on ${check.path}: ${check.error}`
+        : `only ${formatBytes(check.freeBytes ?? 0)} free on ${check.path}, needs ${formatBytes(check.minFreeBytes)}`;
+  }
 }
 
 export async function checkRequires(requires: Requires, env: NodeJS.ProcessEnv): Promise<AttemptFailure | undefined> {
-  const fixed = staticProblems(requires, env);
-  if (fixed.length > 0) return { reason: "requires", problems: fixed, retryable: false };
-  const transient = await dynamicProblems(requires);
-  return transient.length > 0 ? { reason: "requires", problems: transient, retryable: true } : undefined;
+  const fixed = checkStaticRequirements(requires, env).filter((c) => !c.ok);
+  if (fixed.length > 0) return { reason: "requires", problems: fixed.map(describeUnmet), retryable: false };
+  const transient = (await checkDynamicRequirements(requires)).filter((c) => !c.ok);
+  return transient.length > 0 ? { reason: "requires", problems: transient.map(describeUnmet), retryable: true } : undefined;
 }
