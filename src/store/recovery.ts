@@ -24,6 +24,17 @@ function readPgids(file: string): number[] {
   }
 }
 
+// Ends every process group a run started that still has a live member; returns their ids.
+// A process group id is not reused while any member lives, so a live group with a
+// recorded id is one this run started. The pgids file holds the ids written before the
+// database's commit, in case the supervisor died in between.
+export async function endLeftoverGroups(db: Db, stateDir: string, runId: string, graceMs: number): Promise<number[]> {
+  const recorded = (db.prepare("SELECT DISTINCT pgid FROM processes WHERE run_id = ?").all(runId) as { pgid: number }[]).map((g) => g.pgid);
+  const live = [...new Set([...recorded, ...readPgids(pgidFile(stateDir, runId))])].filter(groupAlive);
+  await Promise.all(live.map((pgid) => terminateGroup(pgid, graceMs)));
+  return live;
+}
+
 export async function recoverAbandonedRuns(db: Db, stateDir: string): Promise<Abandoned[]> {
   const rows = db.prepare("SELECT id, pid, host, started_at FROM runs WHERE status = 'running' AND host = ?").all(hostname()) as {
     id: string;
@@ -35,12 +46,7 @@ export async function recoverAbandonedRuns(db: Db, stateDir: string): Promise<Ab
   for (const row of rows) {
     if (row.pid === process.pid) continue;
     if (holderAlive({ pid: row.pid, host: row.host, acquiredAt: row.started_at, runId: row.id, command: "", procStart: null })) continue;
-    // A process group id is not reused while any member lives, so a live group with a
-    // recorded id is one this run started. The pgids file has the ids the batched
-    // database writes may not have committed before the supervisor died.
-    const recorded = (db.prepare("SELECT DISTINCT pgid FROM processes WHERE run_id = ?").all(row.id) as { pgid: number }[]).map((g) => g.pgid);
-    const live = [...new Set([...recorded, ...readPgids(pgidFile(stateDir, row.id))])].filter(groupAlive);
-    await Promise.all(live.map((pgid) => terminateGroup(pgid, 2000)));
+    const live = await endLeftoverGroups(db, stateDir, row.id, 2000);
     const now = new Date().toISOString();
     db.prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, note = ? WHERE id = ? AND status = 'running'").run(
       now,

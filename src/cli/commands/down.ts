@@ -1,12 +1,12 @@
 // `down [--run ID]`: undo a run — stop the process groups it left running (a supervisor
 // that died, a `--no-rollback` run) and run the cleanups of its ready stages, newest
 // first, recorded as rollbacks with reason `down`.
-import { groupAlive, terminateGroup } from "../../engine/process/process-group.js";
-import { moduleCommand } from "../../engine/module/command.js";
+import { cleanupCommand } from "../../engine/module/stage.js";
 import { rollBack } from "../../engine/rollback.js";
 import { createRenderer } from "../../output/renderer.js";
 import { findRun } from "../../store/queries.js";
 import { RunRecorder } from "../../store/recorder.js";
+import { endLeftoverGroups } from "../../store/recovery.js";
 import { describeHolder, openSession } from "../../store/session.js";
 import { resolveOutputMode, resolveStateDir, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
@@ -28,8 +28,7 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
   try {
     const target = findRun(db, options.run);
     if (!target) throw new UsageError(options.run ? `no run "${options.run}"` : "no runs recorded yet", "`netra-start history` lists the runs");
-    const groups = (db.prepare("SELECT DISTINCT pgid FROM processes WHERE run_id = ? AND role = 'stage'").all(target.id) as { pgid: number }[]).map((g) => g.pgid).filter(groupAlive);
-    for (const pgid of groups) await terminateGroup(pgid, 5000);
+    const groups = await endLeftoverGroups(db, stateDir, target.id, 5000);
     if (groups.length > 0) out(`stopped ${groups.length} process group${groups.length === 1 ? "" : "s"} left by run ${target.id}`);
 
     const ready = db.prepare("SELECT stage FROM stage_runs WHERE run_id = ? AND status = 'ready' ORDER BY finished_at DESC").all(target.id) as { stage: string }[];
@@ -38,10 +37,7 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
     if (missing.length > 0) err(`warning: no longer in the config, not cleaned up: ${missing.join(", ")}`);
     const items = ready.flatMap((r) => {
       const stage = byName.get(r.stage);
-      if (!stage) return [];
-      // A module stage's cleanup() runs through its host (a no-op when not exported).
-      const cleanup = stage.cleanup ?? (stage.runner.type === "module" ? moduleCommand("cleanup", stage.runner.module) : undefined);
-      return [{ stage, service: undefined, cleanup }];
+      return stage ? [{ stage, service: undefined, cleanup: cleanupCommand(stage) }] : [];
     });
     const renderer = await createRenderer(resolveOutputMode(options.output) === "json" ? "json" : "plain");
     const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command: "down" });

@@ -2,7 +2,7 @@
 // the result the host writes back, and the health check and cleanup the module brings.
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import type { HealthCheck, Stage } from "../../config/types.js";
+import type { Command, HealthCheck, Stage } from "../../config/types.js";
 import { DEFAULT_STAGE } from "../../config/types.js";
 import type { StageRunContext } from "../stage-runner.js";
 import { moduleCommand } from "./command.js";
@@ -34,7 +34,13 @@ export function withModuleHooks(stage: Stage, modulePath: string, hosted: HostRe
   const exported = hosted?.exports ?? ["health", "cleanup"];
   const health: HealthCheck | undefined =
     stage.health ?? (exported.includes("health") && hosted ? { probe: { type: "command", command: moduleCommand("health", modulePath) }, ...DEFAULT_STAGE.health } : undefined);
-  const cleanup = stage.cleanup ?? (exported.includes("cleanup") ? moduleCommand("cleanup", modulePath) : undefined);
-  return { ...stage, health, cleanup };
+  return { ...stage, health, cleanup: cleanupCommand(stage, exported) };
+}
+
+// What undoes a stage: its `cleanup:`, or else its module's cleanup() when the module
+// exports one (or may: `down` cannot know, and the host does nothing when it does not).
+export function cleanupCommand(stage: Stage, exported: readonly string[] = ["cleanup"]): Command | undefined {
+  if (stage.cleanup) return stage.cleanup;
+  return stage.runner.type === "module" && exported.includes("cleanup") ? moduleCommand("cleanup", stage.runner.module) : undefined;
 }
 
