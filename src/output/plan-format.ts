@@ -3,6 +3,7 @@
 import type { Config } from "../config/types.js";
 import { formatDuration } from "../config/duration.js";
 import type { Plan } from "../graph/plan.js";
+import { alignColumns } from "./columns.js";
 
 export interface PlanView {
   name: string;
@@ -37,11 +38,6 @@ export function planToJson(plan: Plan, view: PlanView): unknown {
   };
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join("  ").trimEnd());
-}
-
 export function planToText(plan: Plan, view: PlanView): string[] {
   const name = (i: number) => plan.stages[i]?.name as string;
   const onPath = new Set(plan.critical.path);
@@ -62,7 +58,7 @@ export function planToText(plan: Plan, view: PlanView): string[] {
     const s = plan.stages[i];
     if (s) rows.push([String(n + 1), s.name, s.kind, s.priority, s.dependsOn.join(", ") || "-"]);
   });
-  lines.push(...table(rows));
+  lines.push(...alignColumns(rows));
   return lines;
 }
 

@@ -2,6 +2,7 @@
 import type { ChalkInstance } from "chalk";
 import { formatDuration } from "../config/duration.js";
 import type { StageResult } from "../engine/events.js";
+import { alignColumns } from "./columns.js";
 
 const STATUS_MARK: Record<StageResult["status"], string> = { ready: "✔", failed: "✖", skipped: "↷", cancelled: "⚠" };
 
@@ -9,9 +10,7 @@ export function summaryTable(results: readonly StageResult[], style: ChalkInstan
   const rows = [["STAGE", "STATUS", "PRIORITY", "ATTEMPTS", "DURATION", "ERROR"]];
   for (const r of results)
     rows.push([r.name, `${STATUS_MARK[r.status]} ${r.status}`, r.priority, String(r.attempts), r.durationMs === undefined ? "-" : formatDuration(r.durationMs), oneLine(r.error ?? "")]);
-  const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
-  return rows.map((row, n) => {
-    const text = row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join("  ").trimEnd();
+  return alignColumns(rows).map((text, n) => {
     if (n === 0) return style.bold(text);
     const status = results[n - 1]?.status;
     return status === "failed" ? style.red(text) : status === "ready" ? text : style.yellow(text);

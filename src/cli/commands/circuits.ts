@@ -3,6 +3,7 @@ import { openDatabase } from "../../store/database.js";
 import type { CommonOptions } from "../options.js";
 import { out } from "../io.js";
 import { stateDirFor } from "../state.js";
+import { alignColumns } from "../../output/columns.js";
 
 // `circuits`: every stage's breaker; `circuits reset [STAGE]`: close them by hand.
 export async function run(args: string[], options: CommonOptions & { format?: string }): Promise<number> {
@@ -22,8 +23,7 @@ export async function run(args: string[], options: CommonOptions & { format?: st
     }
     if (rows.length === 0) return out("no circuit has recorded a failure"), 0;
     const table = [["STAGE", "STATE", "FAILURES", "OPENED AT", "UPDATED AT"], ...rows.map((r) => [r.stage, r.state.replace("_", "-"), String(r.consecutive_failures), r.opened_at ?? "-", r.updated_at])];
-    const widths = (table[0] as string[]).map((_, c) => Math.max(...table.map((row) => (row[c] ?? "").length)));
-    for (const row of table) out(row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd());
+    for (const line of alignColumns(table)) out(line);
     return 0;
   } finally {
     db.close();

@@ -6,6 +6,7 @@ import type { CommonOptions } from "../options.js";
 import { UsageError } from "../exit.js";
 import { out } from "../io.js";
 import { stateDirFor } from "../state.js";
+import { alignColumns } from "../../output/columns.js";
 
 export async function run(_args: string[], options: CommonOptions & { limit?: string; format?: string }): Promise<number> {
   const limit = Number(options.limit ?? 20);
@@ -27,10 +28,8 @@ export async function run(_args: string[], options: CommonOptions & { limit?: st
       const counts = `${r.ready}/${r.stages_total} ready${r.failed ? `, ${r.failed} failed` : ""}${r.skipped ? `, ${r.skipped} skipped` : ""}${r.cancelled ? `, ${r.cancelled} cancelled` : ""}`;
       rows.push([r.id, r.started_at.replace("T", " ").slice(0, 19), r.status, r.exit_code === null ? "-" : String(r.exit_code), r.duration_ms === null ? "-" : formatDuration(r.duration_ms), counts, r.command]);
     }
-    const widths = (rows[0] as string[]).map((_, c) => Math.max(...rows.map((row) => (row[c] ?? "").length)));
-    rows.forEach((row, n) => {
-      const text = row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join("  ");
-      const status = row[2];
+    alignColumns(rows).forEach((text, n) => {
+      const status = rows[n]?.[2];
       out(n === 0 ? style.bold(text) : status === "ready" ? text : status === "degraded" ? style.yellow(text) : style.red(text));
     });
     return 0;
