@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { formatDuration } from "../config/duration.js";
-import { logTail } from "../output/junit.js";
+import { logTail } from "../output/log-tail.js";
 import { SCHEMA_VERSION } from "../store/migrations.js";
 import { holderAlive, readLock } from "../store/lock.js";
 import { databasePath } from "../store/database.js";

@@ -1,10 +1,8 @@
 // JUnit XML for CI systems (the surefire/Jenkins schema that GitHub, GitLab and
 // Jenkins read): one <testsuite> per run, one <testcase> per stage; a failed stage
 // carries <failure message> with its output tail, a skipped or cancelled one <skipped>.
-import { readFileSync } from "node:fs";
 import type { RunDetails } from "../store/queries.js";
-
-const TAIL_LINES = 30;
+import { logTail } from "./log-tail.js";
 
 export function escapeXml(text: string): string {
   // Characters XML 1.0 forbids are dropped; the five special ones escaped.
@@ -17,15 +15,6 @@ export function escapeXml(text: string): string {
     .replace(/'/g, "&apos;");
 }
 
-export function logTail(logPath: string | null, lines = TAIL_LINES): string[] {
-  if (!logPath) return [];
-  try {
-    const text = readFileSync(logPath, "utf8");
-    return text.split("\n").filter((l) => l !== "" && !l.startsWith("--- ")).slice(-lines);
-  } catch {
-    return [];
-  }
-}
 
 const seconds = (ms: number | null) => ((ms ?? 0) / 1000).toFixed(3);
 

@@ -4,7 +4,7 @@
 // Every string from a run is escaped: a stage's output cannot inject markup.
 import { formatDuration } from "../config/duration.js";
 import type { RunDetails } from "../store/queries.js";
-import { logTail } from "./junit.js";
+import { logTail } from "./log-tail.js";
 import { buildTimeline, type TimelineRow } from "./timeline.js";
 
 export function escapeHtml(text: string): string {

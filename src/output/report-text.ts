@@ -2,7 +2,7 @@
 import type { ChalkInstance } from "chalk";
 import { formatDuration } from "../config/duration.js";
 import type { RunDetails } from "../store/queries.js";
-import { logTail } from "./junit.js";
+import { logTail } from "./log-tail.js";
 import { summaryTable } from "./summary-table.js";
 
 export function reportText(details: RunDetails, style: ChalkInstance): string[] {
