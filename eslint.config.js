@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["test/**", "bench/**", "bin/**", "demo/**", "fixtures/**", "examples/**"],
+    files: ["test/**", "bench/**", "bin/**", "demo/**", "fixtures/**", "examples/**", "scripts/**"],
     rules: { "no-console": "off" },
   },
 );

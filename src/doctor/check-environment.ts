@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, readFileSync, statfsSync } from "node:fs";
 import path from "node:path";
+import { spawnBackend } from "../engine/process/spawn-child.js";
 import { fail, ok, warn, type Finding } from "./finding.js";
 
 function nodeRequirement(): string {
@@ -31,6 +32,12 @@ export function checkEnvironment(stateDir: string): Finding[] {
   const minimum = /(\d+(?:\.\d+){0,2})/.exec(wanted)?.[1] ?? "20.19";
   const version = process.versions.node;
   findings.push(atLeast(version, minimum) ? ok("environment", `Node ${version} (needs ${wanted})`) : fail("environment", `Node ${version} is older than ${wanted}`, `install Node ${minimum} or newer`));
+
+  // Never a failure: the fallback works, each stage just costs ~0.5 ms more to start.
+  const spawner = spawnBackend();
+  if (spawner.name === "posix_spawn") findings.push(ok("environment", "stages start with posix_spawn (the native spawner)"));
+  else if (spawner.fix) findings.push(warn("environment", `stages start with child_process.spawn, slower: ${spawner.why}`, spawner.fix));
+  else findings.push(ok("environment", `stages start with child_process.spawn (${spawner.why})`));
 
   const target = existingAncestor(stateDir);
   try {

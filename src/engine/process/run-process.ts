@@ -1,13 +1,13 @@
 // Runs one command as its own process group and reports how it ended. Every way out —
 // exit, signal, timeout, cancel, spawn error — is a value; nothing here throws.
-// Plain child_process.spawn rather than execa: the 1000-stage benchmark showed execa's
-// per-process machinery (buffering, cleanup hooks, its own kill handling) costing more
-// than the budget, and we need none of it — see bench/chain-overhead.mjs.
-import { spawn } from "node:child_process";
+// Not execa: the 1000-stage benchmark showed execa's per-process machinery (buffering,
+// cleanup hooks, its own kill handling) costing more than the budget, and we need none
+// of it; how the process is started is spawn-child.ts — see bench/chain-overhead.mjs.
 import { statSync } from "node:fs";
 import type { Command } from "../../config/types.js";
 import { OutputLines } from "./output-lines.js";
 import { groupAlive, terminateGroup } from "./process-group.js";
+import { spawnChild } from "./spawn-child.js";
 import type { StageLog } from "./stage-log.js";
 
 export type ProcessOutcome =
@@ -62,7 +62,7 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   const cwdProblem = checkDirectory(spec.cwd);
   if (cwdProblem) return { pid: undefined, outcome: Promise.resolve({ kind: "spawn-error", message: cwdProblem }), lines, stop: () => undefined };
 
-  const child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawnChild(file, args, spec.cwd, spec.env);
   const pid = child.pid;
   let ending: "timeout" | "cancelled" | undefined;
   let stopping: Promise<unknown> | undefined;
@@ -79,7 +79,7 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
 
   // Output goes to the log (synchronously: see stage-log.ts) and through the line
   // splitter for the tail.
-  for (const stream of [child.stdout, child.stderr]) {
+  for (const stream of child.output) {
     stream.setEncoding("utf8");
     stream.on("data", (chunk: string) => {
       lines.push(chunk);
@@ -87,26 +87,20 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
     });
   }
 
-  const outcome = new Promise<ProcessOutcome>((resolve) => {
-    let spawnError: NodeJS.ErrnoException | undefined;
-    child.once("error", (error: NodeJS.ErrnoException) => {
-      spawnError = error;
-    });
-    child.once("exit", () => {
-      // A task's main process is done: whatever it left running in its group (a stray
-      // `&` job) would outlive the stage, so end it, as systemd does for oneshot units.
-      if (pid !== undefined && !stopping && groupAlive(pid)) stopping = terminateGroup(pid, spec.killTimeoutMs);
-    });
-    child.once("close", async (code, signal) => {
-      if (timer) clearTimeout(timer);
-      spec.signal?.removeEventListener("abort", onAbort);
-      await stopping;
-      lines.flush();
-      if (spawnError) resolve({ kind: "spawn-error", message: spawnErrorMessage(spawnError, file) });
-      else if (ending) resolve({ kind: ending });
-      else if (signal) resolve({ kind: "signal", signal });
-      else resolve({ kind: "exit", exitCode: code ?? 0 });
-    });
+  // A task's main process is done: whatever it left running in its group (a stray `&`
+  // job) would outlive the stage, so end it, as systemd does for oneshot units.
+  const leftoversEnded = child.exited.then(() => {
+    if (pid !== undefined && !stopping && groupAlive(pid)) stopping = terminateGroup(pid, spec.killTimeoutMs);
+  });
+  const outcome = Promise.all([child.closed, leftoversEnded]).then(async ([end]): Promise<ProcessOutcome> => {
+    if (timer) clearTimeout(timer);
+    spec.signal?.removeEventListener("abort", onAbort);
+    await stopping;
+    lines.flush();
+    if (end.kind === "spawn-error") return { kind: "spawn-error", message: spawnErrorMessage(end.error, file) };
+    if (ending) return { kind: ending };
+    if (end.signal) return { kind: "signal", signal: end.signal };
+    return { kind: "exit", exitCode: end.code ?? 0 };
   });
 
   return { pid, outcome, lines, stop: () => stop("cancelled") };

@@ -1,0 +1,105 @@
+// Starts one process in its own session and process group, stdin from /dev/null, its
+// output piped back — on one of two paths, with the same result:
+// - posix_spawn through native/netra_spawn.c, where it was built (Linux): a flat
+//   ~0.3 ms per process however large the supervisor's heap has grown;
+// - child_process.spawn otherwise (or with NETRA_SPAWN=child_process): libuv forks,
+//   and fork costs more as the heap grows (0.7 ms at 65 MB, 2.5 ms at 130 MB here).
+// run-process.ts does everything else (timeouts, group kills, logs) the same way on both.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { Socket } from "node:net";
+import { constants } from "node:os";
+import type { Readable } from "node:stream";
+
+export type ChildEnd = { kind: "ended"; code: number | null; signal: NodeJS.Signals | null } | { kind: "spawn-error"; error: NodeJS.ErrnoException };
+
+export interface SpawnedChild {
+  /** Undefined when it could not be started. */
+  pid: number | undefined;
+  /** Where its stdout and stderr arrive (one merged pipe on the native path). */
+  output: Readable[];
+  /** Its main process is gone (or never started); output from what it left behind may
+   * still be flowing. Always settles, and before `closed`. */
+  exited: Promise<void>;
+  /** Gone, and all its output read (child_process's "close"). */
+  closed: Promise<ChildEnd>;
+}
+
+interface NativeSpawner {
+  available(): boolean;
+  spawn(file: string, argv: string[], envp: string[], cwd: string, onExit: (code: number | null, signal: number | null) => void): [number, number];
+}
+
+/** `fix` is absent where there is nothing to fix (not Linux). */
+export type SpawnBackend = { name: "posix_spawn" } | { name: "child_process"; why: string; fix?: string };
+
+let loaded: { backend: SpawnBackend; native: NativeSpawner | undefined } | undefined;
+
+/** Which path starts processes here, and why not the fast one. Loads the addon once. */
+export function spawnBackend(): SpawnBackend {
+  return load().backend;
+}
+
+function load(): NonNullable<typeof loaded> {
+  if (loaded) return loaded;
+  const forced = process.env.NETRA_SPAWN;
+  if (forced === "child_process") return (loaded = { backend: { name: "child_process", why: "NETRA_SPAWN=child_process", fix: "unset NETRA_SPAWN to use the native spawner" }, native: undefined });
+  if (process.platform !== "linux") return (loaded = { backend: { name: "child_process", why: `no native spawner on ${process.platform}` }, native: undefined });
+  try {
+    // The same path from src/ and from dist/: both are three levels below the package.
+    const native = createRequire(import.meta.url)("../../../native/build/Release/netra_spawn.node") as NativeSpawner;
+    if (!native.available()) return (loaded = { backend: { name: "child_process", why: "this kernel has no pidfd_open (Linux < 5.3?)", fix: "a Linux kernel 5.3 or newer" }, native: undefined });
+    return (loaded = { backend: { name: "posix_spawn" }, native });
+  } catch {
+    return (loaded = { backend: { name: "child_process", why: "the native spawner is not built", fix: "install a C compiler (build-essential), then `npm rebuild netra-start`" }, native: undefined });
+  }
+}
+
+export function spawnChild(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
+  const { native } = load();
+  return native ? spawnNative(native, file, args, cwd, env) : spawnWithNode(file, args, cwd, env);
+}
+
+function spawnNative(native: NativeSpawner, file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
+  const envp: string[] = [];
+  for (const key in env) if (env[key] !== undefined) envp.push(`${key}=${env[key]}`);
+  let onExit!: (end: ChildEnd) => void;
+  const exit = new Promise<ChildEnd>((resolve) => (onExit = resolve));
+  let pid: number;
+  let fd: number;
+  try {
+    [pid, fd] = native.spawn(file, [file, ...args], envp, cwd, (code, signal) => onExit({ kind: "ended", code, signal: signal === null ? null : signalName(signal) }));
+  } catch (error) {
+    return failed(error as NodeJS.ErrnoException);
+  }
+  const output = new Socket({ fd, readable: true, writable: false });
+  const drained = new Promise<void>((resolve) => output.once("close", () => resolve()));
+  // A read error (the pipe broke) ends the output like EOF does; nothing to report.
+  output.on("error", () => undefined);
+  return { pid, output: [output], exited: exit.then(() => undefined), closed: drained.then(() => exit) };
+}
+
+function spawnWithNode(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
+  const child = spawn(file, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let spawnError: NodeJS.ErrnoException | undefined;
+  child.once("error", (error: NodeJS.ErrnoException) => (spawnError = error));
+  // No "exit" when it never started; "close" comes either way.
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("close", () => resolve());
+  });
+  const closed = new Promise<ChildEnd>((resolve) =>
+    child.once("close", (code: number | null, signal: NodeJS.Signals | null) => resolve(spawnError ? { kind: "spawn-error", error: spawnError } : { kind: "ended", code, signal })),
+  );
+  return { pid: child.pid, output: [child.stdout, child.stderr], exited, closed };
+}
+
+function failed(error: NodeJS.ErrnoException): SpawnedChild {
+  return { pid: undefined, output: [], exited: Promise.resolve(), closed: Promise.resolve({ kind: "spawn-error", error }) };
+}
+
+const signalNames = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
+
+function signalName(signal: number): NodeJS.Signals {
+  return signalNames.get(signal) ?? (`SIG${signal}` as NodeJS.Signals);
+}

@@ -1,0 +1,87 @@
+// The two ways a stage's process is started — posix_spawn through the native spawner,
+// and child_process.spawn — must be indistinguishable to a user: same output, exit
+// codes, errors, signals, PATH lookup, and no process left behind.
+import { chmodSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { finished, parseEvents } from "../helpers/events.js";
+import { processesMatching, waitFor } from "../helpers/processes.js";
+
+let project: TempProject;
+beforeEach(() => {
+  project = tempProject("netra-spawn-");
+});
+afterEach(() => project.cleanup());
+
+const BACKENDS = { posix_spawn: {}, child_process: { NETRA_SPAWN: "child_process" } } as const;
+
+// Every way a process can start, end or fail to start, in one degraded run.
+// Unique per run, so the process table can be searched for this run's sleeps alone.
+function writeGraph(marker: string): string {
+  mkdirSync(path.join(project.dir, "sub"));
+  project.write("tools/greet", "#!/bin/sh\necho \"hello $1 from $(basename \"$PWD\")\"\n");
+  chmodSync(path.join(project.dir, "tools/greet"), 0o755);
+  project.write("not-executable.sh", "#!/bin/sh\necho never\n");
+  const optional = "    priority: low\n    retries: 0\n";
+  return project.write(
+    "startup.yaml",
+    `version: 1
+stages:
+  both-streams:
+    command: echo "to stdout $NETRA_STAGE"; echo "to stderr" >&2
+  path-from-stage-env:
+    command: [greet, world]
+    cwd: sub
+    env: { PATH: "${project.dir}/tools:/usr/bin:/bin" }
+  sigpipe-is-default:
+    command: yes | head -n 1 > /dev/null
+  exit-three:
+    command: exit 3
+${optional}  killed-by-signal:
+    command: kill -TERM $$$$
+${optional}  not-found:
+    command: [no-such-command-netra]
+${optional}  not-executable:
+    command: [./not-executable.sh]
+${optional}  grandchildren:
+    command: sh -c 'sleep ${marker} & sleep ${marker} & wait'
+    timeout: 300ms
+    kill_timeout: 1s
+${optional}`,
+  );
+}
+
+describe.each(Object.entries(BACKENDS))("stages started with %s", (_name, env) => {
+  it("see the same output, exit codes, signals and start errors, and leave nothing running", async () => {
+    const marker = `300.${process.pid}${Date.now() % 100_000}`;
+    const config = writeGraph(marker);
+    const result = await runCli(["up", "-c", config, "--output", "json"], { cwd: project.dir, env });
+    expect(result.code).toBe(3);
+    const run = finished(parseEvents(result.stdout));
+    const byName = new Map(run.results.map((r) => [r.name, r]));
+    expect(byName.get("both-streams")?.status).toBe("ready");
+    expect(byName.get("path-from-stage-env")?.status).toBe("ready");
+    expect(byName.get("sigpipe-is-default")?.status).toBe("ready");
+    expect(byName.get("exit-three")).toMatchObject({ status: "failed", exitCode: 3, error: "exit code 3" });
+    expect(byName.get("killed-by-signal")).toMatchObject({ status: "failed", error: "killed by SIGTERM" });
+    expect(byName.get("not-found")).toMatchObject({ status: "failed", error: "command not found: no-such-command-netra" });
+    expect(byName.get("not-executable")).toMatchObject({ status: "failed", error: "permission denied: ./not-executable.sh (is it executable?)" });
+    expect(byName.get("grandchildren")).toMatchObject({ status: "failed", error: "timed out after 300ms" });
+
+    const log = (stage: string) => readFileSync(byName.get(stage)?.logPath as string, "utf8");
+    expect(log("both-streams")).toContain("to stdout both-streams\nto stderr\n");
+    expect(log("path-from-stage-env")).toContain("hello world from sub\n");
+    // With SIGPIPE still ignored, as it is in Node, `yes` would complain about EPIPE.
+    expect(log("sigpipe-is-default")).not.toContain("Broken pipe");
+    await waitFor(() => processesMatching(`sleep ${marker}`).length === 0, 3000);
+  });
+});
+
+it.runIf(process.platform === "linux")("uses the native spawner on Linux, and doctor says so", async () => {
+  const config = project.write("startup.yaml", "version: 1\nstages:\n  a: { command: \"true\" }\n");
+  const native = await runCli(["doctor", "-c", config, "--format", "json"], { cwd: project.dir });
+  expect(native.stdout).toContain("stages start with posix_spawn (the native spawner)");
+  const forced = await runCli(["doctor", "-c", config, "--format", "json"], { cwd: project.dir, env: BACKENDS.child_process });
+  expect(forced.stdout).toContain("stages start with child_process.spawn, slower: NETRA_SPAWN=child_process");
+});
