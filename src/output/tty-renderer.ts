@@ -2,8 +2,14 @@
 // per stage, all "concurrent", each awaiting a promise that engine events resolve
 // (ready), reject (failed) or skip (skipped/cancelled). The engine keeps the real
 // concurrency limit; this file only draws.
+//
+// A stage appears once something happens to it: a graph of 500 stages would otherwise
+// fill the screen with spinners for stages that are only waiting. Each stage is a hidden
+// (untitled) task that, on the stage's first event, opens a one-task list with the
+// stage's own titled task — created then, so listr2 lays out its output under it. One
+// last line counts and names the stages still waiting, and goes when none is left.
 import type { ChalkInstance } from "chalk";
-import { Listr, type DefaultRenderer, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
+import { Listr, type DefaultRenderer, type ListrTask, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
 import { formatDuration } from "../config/duration.js";
 import type { EngineEvent } from "../engine/events.js";
 import { failureHint } from "./failure-hint.js";
@@ -12,6 +18,7 @@ import type { Renderer } from "./renderer.js";
 import { summaryTable } from "./summary-table.js";
 
 type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
+type TaskSpec = ListrTask<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
 interface StageView {
   task: Task | undefined;
@@ -20,9 +27,12 @@ interface StageView {
   countdown: NodeJS.Timeout | undefined;
   /** Events that arrived before listr2 started the task function. */
   early: ((task: Task) => void)[];
+  /** The stage's first event: its task is shown from then on. */
+  appear: () => void;
 }
 
 const MAX_TAIL = 8;
+const WAITING_NAMES = 4;
 
 export function createTtyRenderer(style: ChalkInstance): Renderer {
   const views = new Map<string, StageView>();
@@ -39,8 +49,9 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
   const withTask = (stage: string, fn: (task: Task) => void) => {
     const view = views.get(stage);
     if (!view) return;
-    if (view.task) fn(view.task);
-    else view.early.push(fn);
+    if (view.task) return fn(view.task);
+    view.early.push(fn);
+    view.appear();
   };
   const stopCountdown = (stage: string) => {
     const view = views.get(stage);
@@ -48,24 +59,54 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
     if (view) view.countdown = undefined;
   };
 
+  // Stages not started yet, in config order, and the line that counts them.
+  const waiting = new Set<string>();
+  let waitingLine: { task: Task | undefined; done: () => void } = { task: undefined, done: () => undefined };
+  const waitingTitle = () => {
+    const names = [...waiting].slice(0, WAITING_NAMES).join(", ");
+    return style.dim(`${waiting.size} waiting: ${names}${waiting.size > WAITING_NAMES ? ", …" : ""}`);
+  };
+  const started = (stage: string) => {
+    if (!waiting.delete(stage) || !waitingLine.task) return;
+    if (waiting.size > 0) waitingLine.task.title = waitingTitle();
+    else {
+      waitingLine.task.task.title$ = undefined as unknown as string;
+      waitingLine.done();
+    }
+  };
+
   function start(event: Extract<EngineEvent, { type: "run-started" }>): void {
+    // A terminal that reports no size (`script`, `docker exec -t` before a resize) says
+    // 0 columns, and listr2 would wrap every character onto its own line.
+    if (!process.stdout.columns) process.stdout.columns = 80;
     write(style.bold(`${event.name}: starting ${event.stages.length} stage${event.stages.length === 1 ? "" : "s"} (concurrency ${event.concurrency})`));
-    const tasks = event.stages.map((info) => {
-      const view: StageView = { task: undefined, resolve: () => undefined, reject: () => undefined, countdown: undefined, early: [] };
+    for (const info of event.stages) waiting.add(info.name);
+    const tasks = event.stages.map((info): TaskSpec => {
+      let appear!: () => void;
+      const appeared = new Promise<void>((resolve) => (appear = resolve));
+      const view: StageView = { task: undefined, resolve: () => undefined, reject: () => undefined, countdown: undefined, early: [], appear };
       views.set(info.name, view);
-      return {
+      const stageTask: TaskSpec = {
         title: info.name,
         task: (_ctx: unknown, task: Task) =>
           new Promise<void>((resolve, reject) => {
             view.task = task;
             view.resolve = resolve;
             view.reject = reject;
-            task.output = info.dependsOn.length > 0 ? `waiting for ${info.dependsOn.join(", ")}` : "waiting for a free slot";
             for (const fn of view.early.splice(0)) fn(task);
           }),
       };
+      return { task: (_ctx: unknown, host: Task) => appeared.then(() => host.newListr([stageTask], { exitOnError: false })) };
     });
-    const listr = new Listr(tasks, {
+    tasks.push({
+      task: (_ctx: unknown, task: Task) =>
+        new Promise<void>((resolve) => {
+          waitingLine = { task, done: resolve };
+          if (waiting.size === 0) return resolve();
+          task.title = waitingTitle();
+        }),
+    });
+    const listr = new Listr<unknown, "default", "simple">(tasks, {
       concurrent: true,
       exitOnError: false,
       registerSignalListeners: false,
@@ -85,6 +126,7 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
         return start(event);
       case "stage-started":
         stopCountdown(event.stage);
+        started(event.stage);
         return withTask(event.stage, (t) => {
           t.title = event.stage;
           t.output = event.maxAttempts > 1 ? `attempt ${event.attempt}/${event.maxAttempts}` : "running";
@@ -112,6 +154,7 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
         });
       case "stage-failed":
         stopCountdown(event.stage);
+        started(event.stage);
         return withTask(event.stage, (t) => {
           t.title = `${event.stage} ${style.dim(`after ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}`)}${event.critical ? "" : style.yellow(" (non-critical)")}`;
           const tail = event.tail.slice(-MAX_TAIL).map((l) => `│ ${l}`);
@@ -121,7 +164,9 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
       case "stage-skipped":
       case "stage-cancelled":
         stopCountdown(event.stage);
+        started(event.stage);
         return withTask(event.stage, (t) => {
+          t.title = event.stage;
           t.skip(`${event.stage}: ${event.type === "stage-cancelled" ? "cancelled" : "skipped"} — ${event.reason}`);
           views.get(event.stage)?.resolve();
         });

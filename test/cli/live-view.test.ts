@@ -1,0 +1,60 @@
+// `--output tty`: the listr2 live view, seen on a real pseudo-terminal.
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { tempProject, type TempProject } from "../helpers/cli.js";
+import { runOnTerminal } from "../helpers/terminal.js";
+
+let project: TempProject;
+beforeEach(() => {
+  project = tempProject("netra-tty-");
+});
+afterEach(() => project.cleanup());
+
+const up = (config: string, columns = 100) => {
+  project.write("startup.yaml", config);
+  return runOnTerminal(["up", "-c", "startup.yaml", "--output", "tty", "--state-dir", "state"], { cwd: project.dir, columns });
+};
+const stageLine = (name: string) => new RegExp(`^\\S ${name}(\\s|$)`);
+
+it("shows a stage once it starts, counts the ones still waiting, and ends with ✔ lines and the summary", async () => {
+  const run = await up(`version: 1
+stages:
+  first: { command: "sleep 0.6" }
+  second: { command: "sleep 0.2", depends_on: [first] }
+  third: { command: "sleep 0.2", depends_on: [second] }
+  fourth: { command: "sleep 0.2", depends_on: [third] }
+`);
+  expect(run.code).toBe(0);
+  const firstRunning = run.frames.find((frame) => frame.some((l) => stageLine("first").test(l)) && frame.some((l) => l.includes("3 waiting: second, third, fourth")));
+  expect(firstRunning, run.frames.map((f) => f.join("\n")).join("\n---\n")).toBeDefined();
+  // While they wait, no line of their own (a 500-stage graph must not fill the screen).
+  expect(firstRunning?.some((l) => /^\S (second|third|fourth)\b/.test(l))).toBe(false);
+  for (const name of ["first", "second", "third", "fourth"]) expect(run.screen).toContainEqual(expect.stringMatching(new RegExp(`^✔ ${name} \\d+ms$`)));
+  expect(run.screen.some((l) => l.includes("waiting"))).toBe(false);
+  expect(run.screen).toContainEqual(expect.stringMatching(/^ready in [\d.]+m?s \(exit 0\)/));
+  expect(run.screen).toContainEqual(expect.stringMatching(/^STAGE\s+STATUS\s+PRIORITY\s+ATTEMPTS\s+DURATION\s+ERROR$/));
+});
+
+it("counts down to a retry, and shows a failure with its output tail", async () => {
+  const run = await up(`version: 1
+stages:
+  flaky:
+    command: test -f marker || { touch marker; echo "first try fails"; exit 1; }
+    retries: 1
+    backoff: { initial: 800ms, jitter: false }
+  broken:
+    command: echo "no database at 127.0.0.1:5999" >&2; exit 4
+    depends_on: [flaky]
+    retries: 0
+`);
+  expect(run.code).toBe(1);
+  expect(run.frames.some((frame) => frame.some((l) => /retrying in \d+ms \(attempt 2\/2\)/.test(l)))).toBe(true);
+  expect(run.screen).toContainEqual(expect.stringMatching(/^✔ flaky \d+(ms|\.\d+s), 2 attempts$/));
+  expect(run.screen).toContainEqual(expect.stringMatching(/^✖ broken after 1 attempt$/));
+  expect(run.screen.join("\n")).toContain("│ no database at 127.0.0.1:5999");
+});
+
+it("stays readable on a terminal that reports no width", async () => {
+  const run = await up(`version: 1\nstages:\n  only-one: { command: "sleep 0.3" }\n`, 0);
+  expect(run.code).toBe(0);
+  expect(run.screen).toContainEqual(expect.stringMatching(/^✔ only-one \d+ms$/));
+});

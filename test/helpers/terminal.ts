@@ -1,0 +1,69 @@
+// What a person sees of a program's live view: runs it on a pseudo-terminal (util-linux
+// `script`) and plays back what it wrote — cursor up, erase line, column 1, CR/LF, with
+// colours dropped — keeping the screen as it stood before each redraw (the frames).
+import { spawn } from "node:child_process";
+import { BIN, cleanEnv } from "./cli.js";
+
+export interface TerminalRun {
+  code: number | null;
+  raw: string;
+  /** The screen before each redraw, then the final screen. */
+  frames: string[][];
+  screen: string[];
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+export function runOnTerminal(args: string[], options: { cwd: string; columns: number; env?: Record<string, string> }): Promise<TerminalRun> {
+  const command = `stty cols ${options.columns} rows 60; exec ${quote(process.execPath)} ${[BIN, ...args].map(quote).join(" ")}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: options.cwd, env: cleanEnv({ TERM: "xterm-256color", ...options.env }), stdio: ["ignore", "pipe", "pipe"] });
+    let raw = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (raw += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, raw, ...playBack(raw) });
+    });
+  });
+}
+
+// ESC [ params command: the control sequences listr2 and chalk write.
+const CSI = new RegExp(String.raw`^\u001b\[([?\d;]*)([A-Za-z])`);
+
+export function playBack(output: string): { frames: string[][]; screen: string[] } {
+  const screen: string[] = [""];
+  const frames: string[][] = [];
+  let row = 0;
+  let col = 0;
+  let drawn = false;
+  const put = (ch: string) => {
+    const line = (screen[row] ?? "").padEnd(col, " ");
+    screen[row] = line.slice(0, col) + ch + line.slice(col + 1);
+    col++;
+    drawn = true;
+  };
+  for (let i = 0; i < output.length; i++) {
+    const ch = output[i] as string;
+    if (ch === "\x1b") {
+      const match = CSI.exec(output.slice(i, i + 16));
+      if (!match) continue;
+      i += match[0].length - 1;
+      const [, arg, command] = match;
+      if (command === "K") {
+        if (drawn) frames.push(screen.filter((l) => l.trim() !== ""));
+        drawn = false;
+        screen[row] = "";
+      } else if (command === "A") row = Math.max(0, row - Number(arg || 1));
+      else if (command === "G") col = Number(arg || 1) - 1;
+      continue;
+    }
+    if (ch === "\r") col = 0;
+    else if (ch === "\n") {
+      row++;
+      if (screen.length <= row) screen.push("");
+    } else put(ch);
+  }
+  return { frames, screen: screen.filter((l) => l.trim() !== "") };
+}
