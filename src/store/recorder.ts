@@ -148,7 +148,6 @@ export class RunRecorder {
     this.commit(this.queue.splice(0));
   }
 
-
   private push(statement: Statement | undefined, params: Params): void {
     if (!statement) return;
     this.queue.push([statement, params]);
