@@ -21,7 +21,7 @@ export function runOnTerminal(args: string[], options: { cwd: string; columns: n
     let raw = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (raw += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
-    child.on("error", reject);
+    child.on("error", (error) => reject(new Error(`cannot run util-linux \`script\` for a pseudo-terminal (apt-get install bsdutils): ${error.message}`)));
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, raw, ...playBack(raw) });
