@@ -46,9 +46,27 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
     after = after.then(() => listrDone).then(fn);
   };
 
+  // Stages not started yet, in config order, and the line that counts them.
+  const waiting = new Set<string>();
+  let waitingLine: { task: Task | undefined; done: () => void } = { task: undefined, done: () => undefined };
+  const waitingTitle = () => {
+    const names = [...waiting].slice(0, WAITING_NAMES).join(", ");
+    return style.dim(`${waiting.size} waiting: ${names}${waiting.size > WAITING_NAMES ? ", …" : ""}`);
+  };
+  const leaveWaiting = (stage: string) => {
+    if (!waiting.delete(stage) || !waitingLine.task) return;
+    if (waiting.size > 0) waitingLine.task.title = waitingTitle();
+    else {
+      waitingLine.task.task.title$ = undefined as unknown as string;
+      waitingLine.done();
+    }
+  };
+
+  // Any event for a stage shows it, and takes it out of the waiting count.
   const withTask = (stage: string, fn: (task: Task) => void) => {
     const view = views.get(stage);
     if (!view) return;
+    leaveWaiting(stage);
     if (view.task) return fn(view.task);
     view.early.push(fn);
     view.appear();
@@ -57,22 +75,6 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
     const view = views.get(stage);
     if (view?.countdown) clearInterval(view.countdown);
     if (view) view.countdown = undefined;
-  };
-
-  // Stages not started yet, in config order, and the line that counts them.
-  const waiting = new Set<string>();
-  let waitingLine: { task: Task | undefined; done: () => void } = { task: undefined, done: () => undefined };
-  const waitingTitle = () => {
-    const names = [...waiting].slice(0, WAITING_NAMES).join(", ");
-    return style.dim(`${waiting.size} waiting: ${names}${waiting.size > WAITING_NAMES ? ", …" : ""}`);
-  };
-  const started = (stage: string) => {
-    if (!waiting.delete(stage) || !waitingLine.task) return;
-    if (waiting.size > 0) waitingLine.task.title = waitingTitle();
-    else {
-      waitingLine.task.task.title$ = undefined as unknown as string;
-      waitingLine.done();
-    }
   };
 
   function start(event: Extract<EngineEvent, { type: "run-started" }>): void {
@@ -126,7 +128,6 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
         return start(event);
       case "stage-started":
         stopCountdown(event.stage);
-        started(event.stage);
         return withTask(event.stage, (t) => {
           t.title = event.stage;
           t.output = event.maxAttempts > 1 ? `attempt ${event.attempt}/${event.maxAttempts}` : "running";
@@ -154,7 +155,6 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
         });
       case "stage-failed":
         stopCountdown(event.stage);
-        started(event.stage);
         return withTask(event.stage, (t) => {
           t.title = `${event.stage} ${style.dim(`after ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}`)}${event.critical ? "" : style.yellow(" (non-critical)")}`;
           const tail = event.tail.slice(-MAX_TAIL).map((l) => `│ ${l}`);
@@ -164,7 +164,6 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
       case "stage-skipped":
       case "stage-cancelled":
         stopCountdown(event.stage);
-        started(event.stage);
         return withTask(event.stage, (t) => {
           t.title = event.stage;
           t.skip(`${event.stage}: ${event.type === "stage-cancelled" ? "cancelled" : "skipped"} — ${event.reason}`);
