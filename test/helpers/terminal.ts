@@ -1,8 +1,7 @@
 // What a person sees of a program's live view: runs it on a pseudo-terminal (util-linux
 // `script`) and plays back what it wrote — cursor up, erase line, column 1, CR/LF, with
 // colours dropped — keeping the screen as it stood before each redraw (the frames).
-import { spawn } from "node:child_process";
-import { BIN, cleanEnv } from "./cli.js";
+import { BIN, runCommand } from "./cli.js";
 
 export interface TerminalRun {
   code: number | null;
@@ -14,19 +13,12 @@ export interface TerminalRun {
 
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
-export function runOnTerminal(args: string[], options: { cwd: string; columns: number; env?: Record<string, string> }): Promise<TerminalRun> {
+export async function runOnTerminal(args: string[], options: { cwd: string; columns: number; env?: Record<string, string> }): Promise<TerminalRun> {
   const command = `stty cols ${options.columns} rows 60; exec ${quote(process.execPath)} ${[BIN, ...args].map(quote).join(" ")}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: options.cwd, env: cleanEnv({ TERM: "xterm-256color", ...options.env }), stdio: ["ignore", "pipe", "pipe"] });
-    let raw = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (raw += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
-    child.on("error", (error) => reject(new Error(`cannot run util-linux \`script\` for a pseudo-terminal (apt-get install bsdutils): ${error.message}`)));
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, raw, ...playBack(raw) });
-    });
+  const result = await runCommand("script", ["-qfec", command, "/dev/null"], { cwd: options.cwd, env: { TERM: "xterm-256color", ...options.env } }).catch((error: Error) => {
+    throw new Error(`cannot run util-linux \`script\` for a pseudo-terminal (apt-get install bsdutils): ${error.message}`);
   });
+  return { code: result.code, raw: result.stdout, ...playBack(result.stdout) };
 }
 
 // ESC [ params command: the control sequences listr2 and chalk write.
