@@ -79,7 +79,7 @@ function checkLastRun(db: Db): Finding[] {
   if (run.status === "ready") return [ok("last run", `last run ${run.id} was ready`)];
   const findings: Finding[] = [];
   const status = `last run ${run.id} ${run.status}${run.exit_code === null ? "" : ` (exit ${run.exit_code})`}`;
-  const failed = db.prepare("SELECT stage, error, log_path, priority FROM stage_runs WHERE run_id = ? AND status = 'failed' ORDER BY rowid").all(run.id) as {
+  const failed = db.prepare("SELECT stage, error, log_path, priority FROM stage_runs WHERE run_id = ? AND status = 'failed' ORDER BY position, rowid").all(run.id) as {
     stage: string;
     error: string | null;
     log_path: string | null;

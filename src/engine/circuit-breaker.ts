@@ -32,19 +32,3 @@ export function afterAttempt(record: CircuitRecord, breaker: CircuitBreaker, ok:
   if (record.state !== "closed" || consecutiveFailures >= breaker.threshold) return { state: "open", consecutiveFailures, openedAt: nowMs };
   return { state: "closed", consecutiveFailures, openedAt: undefined };
 }
-
-/** Where circuit records live (the report database), as the stage runner sees it. */
-export interface CircuitStore {
-  get(stage: string): CircuitRecord;
-  set(stage: string, record: CircuitRecord): void;
-}
-
-export class MemoryCircuitStore implements CircuitStore {
-  private readonly records = new Map<string, CircuitRecord>();
-  get(stage: string): CircuitRecord {
-    return this.records.get(stage) ?? CLOSED;
-  }
-  set(stage: string, record: CircuitRecord): void {
-    this.records.set(stage, record);
-  }
-}

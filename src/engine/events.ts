@@ -1,9 +1,11 @@
-// The engine's typed event stream. The engine emits; the renderers (tty, plain, json)
-// and the store consume. Nothing in the engine prints.
+// The engine's typed event stream. RunState emits every event; the renderers (tty,
+// plain, json, GitHub) and the recorder consume them, each a switch over this union that
+// ends in unreachable(). Nothing in the engine prints.
 import type { Priority, StageKind } from "../config/types.js";
 import type { AttemptFailure } from "./failure.js";
 
-export type StageStatus = "ready" | "failed" | "skipped" | "cancelled";
+/** A stage's status as the report database records it (stage_runs.status). */
+export type RecordedStatus = "ready" | "failed" | "skipped" | "cancelled";
 export type RunStatus = "running" | "ready" | "degraded" | "failed" | "interrupted" | "abandoned";
 export type RollbackReason = "failure" | "interrupt" | "teardown" | "down";
 export type CircuitState = "closed" | "open" | "half_open";
@@ -17,9 +19,10 @@ export interface StageInfo {
   maxAttempts: number;
 }
 
+/** What a stage came to: its row in stage_runs, and a line of the summary. */
 export interface StageResult {
   name: string;
-  status: StageStatus;
+  status: RecordedStatus;
   priority: Priority;
   kind: StageKind;
   attempts: number;
@@ -31,28 +34,39 @@ export interface StageResult {
   logPath: string | undefined;
 }
 
-export type EngineEvent =
-  | { type: "run-started"; at: string; runId: string; name: string; stages: StageInfo[]; concurrency: number; logDir: string }
+/** One per change of a stage's status, emitted by RunState.transition() only. */
+export type TransitionEvent =
   | { type: "stage-started"; at: string; stage: string; attempt: number; maxAttempts: number }
-  | { type: "stage-output"; at: string; stage: string; line: string }
-  | { type: "process-started"; at: string; stage: string; attempt: number; role: "stage" | "cleanup"; pgid: number }
-  | { type: "circuit-changed"; at: string; stage: string; from: CircuitState; to: CircuitState; consecutiveFailures: number; nextTryAt: string | undefined }
-  | { type: "health-check"; at: string; stage: string; ok: boolean; check: number; maxChecks: number; durationMs: number; detail: string }
-  | { type: "attempt-failed"; at: string; stage: string; attempt: number; maxAttempts: number; durationMs: number; failure: AttemptFailure; error: string }
   | { type: "stage-retrying"; at: string; stage: string; nextAttempt: number; maxAttempts: number; delayMs: number }
-  | { type: "stage-ready"; at: string; stage: string; attempts: number; durationMs: number; outputs: Record<string, string> }
-  | { type: "stage-failed"; at: string; stage: string; attempts: number; durationMs: number; error: string; tail: string[]; critical: boolean; exitCode: number | undefined; reason: AttemptFailure["reason"] }
-  | { type: "stage-skipped"; at: string; stage: string; reason: string }
-  | { type: "stage-cancelled"; at: string; stage: string; reason: string }
-  | { type: "service-output"; at: string; stage: string; line: string }
+  | { type: "stage-ready"; at: string; stage: string; attempts: number; durationMs: number; outputs: Record<string, string>; result?: StageResult }
+  | { type: "stage-failed"; at: string; stage: string; attempts: number; durationMs: number; error: string; tail: string[]; critical: boolean; exitCode: number | undefined; reason: AttemptFailure["reason"] | "lost"; result?: StageResult }
+  | { type: "stage-skipped"; at: string; stage: string; reason: string; result?: StageResult }
+  | { type: "stage-cancelled"; at: string; stage: string; reason: string; result?: StageResult }
   | { type: "service-exited"; at: string; stage: string; exitCode: number | null; signal: string | null; uptimeMs: number; restarting: boolean; delayMs: number }
   | { type: "service-restarted"; at: string; stage: string; restarts: number; attempts: number }
-  | { type: "service-lost"; at: string; stage: string; error: string; critical: boolean }
+  | { type: "service-lost"; at: string; stage: string; error: string; critical: boolean; result?: StageResult }
+  | { type: "rollback-stage"; at: string; stage: string; seq: number; reason: RollbackReason; status: "ok" | "failed" | "skipped"; durationMs: number; error: string | undefined };
+
+/** Everything else that happens, reported through RunState.report(). */
+export type FactEvent =
+  | { type: "run-started"; at: string; runId: string; name: string; stages: StageInfo[]; concurrency: number; logDir: string }
+  | { type: "process-started"; at: string; stage: string; attempt: number; role: "stage" | "cleanup"; pgid: number }
+  | { type: "stage-output"; at: string; stage: string; line: string }
+  | { type: "service-output"; at: string; stage: string; line: string }
+  | { type: "health-check"; at: string; stage: string; ok: boolean; check: number; maxChecks: number; durationMs: number; detail: string }
+  | { type: "attempt-failed"; at: string; stage: string; attempt: number; maxAttempts: number; durationMs: number; failure: AttemptFailure; error: string }
+  | { type: "circuit-changed"; at: string; stage: string; from: CircuitState; to: CircuitState; consecutiveFailures: number; openedAt: string | undefined; nextTryAt: string | undefined; why: string }
+  | { type: "outputs-saved"; at: string; stage: string; file: string; keys: string[]; secretKeys: string[] }
   | { type: "services-running"; at: string; stages: string[] }
   | { type: "rollback-started"; at: string; reason: RollbackReason; stages: string[] }
-  | { type: "rollback-stage"; at: string; stage: string; seq: number; status: "ok" | "failed" | "skipped"; durationMs: number; error: string | undefined }
   | { type: "rollback-finished"; at: string; reason: RollbackReason; failed: number; skipped: boolean }
   | { type: "run-finished"; at: string; runId: string; status: RunStatus; exitCode: number; durationMs: number; results: StageResult[]; rolledBack: boolean; note: string | undefined };
+
+export type EngineEvent = TransitionEvent | FactEvent;
+
+type WithoutAt<T> = T extends unknown ? Omit<T, "at"> : never;
+/** A fact as its reporter gives it: RunState stamps the time. */
+export type Fact = WithoutAt<FactEvent>;
 
 export type EventListener = (event: EngineEvent) => void;
 

@@ -1,7 +1,10 @@
 // Stage outputs: a command writes KEY=VALUE lines to $NETRA_OUTPUT; dependents receive
 // them as NETRA_<STAGE>_<KEY>. Outputs flow to every stage downstream, not only direct
 // dependents: a value loaded by `config` is usually needed three stages later.
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import type { Stage } from "../config/types.js";
+import { isSecretName, type Redactor } from "../redact/redactor.js";
+import type { RunState } from "./run-state.js";
 
 // KEY=VALUE per line; the key is trimmed, the value is taken verbatim (as GitHub's
 // $GITHUB_OUTPUT does). Blank lines, # comments and lines without a key are skipped.
@@ -34,4 +37,31 @@ export function outputsToEnv(byStage: ReadonlyMap<string, Record<string, string>
   const env: Record<string, string> = {};
   for (const [stage, outputs] of byStage) for (const [key, value] of Object.entries(outputs)) env[outputEnvName(stage, key)] = value;
   return env;
+}
+
+// A stage's outputs, from its $NETRA_OUTPUT file and its module's init(): values whose key
+// looks secret (or is listed in settings.secrets) are learned by the redactor before any
+// event carries them, and the file under the state dir is rewritten masked, mode 0600.
+// Dependents get the raw values from memory.
+export function saveOutputs(
+  stage: Stage,
+  file: string,
+  moduleOutputs: Record<string, string> | undefined,
+  ctx: { state: RunState; redactor: Redactor; secretNames: readonly string[] },
+): Record<string, string> {
+  const outputs = { ...readOutputs(file), ...moduleOutputs };
+  const keys = Object.keys(outputs);
+  if (keys.length === 0) return outputs;
+  const secretKeys = keys.filter((key) => isSecretName(key, ctx.secretNames));
+  for (const key of secretKeys) ctx.redactor.add(outputs[key] as string);
+  if (existsSync(file)) {
+    try {
+      chmodSync(file, 0o600);
+      if (secretKeys.length > 0) writeFileSync(file, ctx.redactor.redact(readFileSync(file, "utf8")), { mode: 0o600 });
+    } catch {
+      // The values are in memory; a file we cannot rewrite is reported by the event below.
+    }
+  }
+  ctx.state.report({ type: "outputs-saved", stage: stage.name, file, keys, secretKeys });
+  return outputs;
 }

@@ -4,61 +4,52 @@
 // stopped: "skip the rollback" must never mean "leave processes behind".
 import path from "node:path";
 import type { Command, Stage } from "../config/types.js";
-import { now, type EngineEvent, type RollbackReason } from "./events.js";
+import type { RollbackReason } from "./events.js";
 import { describeFailure } from "./failure.js";
 import { startProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
-import type { ServiceHandle } from "./stage-runner.js";
-import type { Redactor } from "../util/redact.js";
-
-export interface RollbackItem {
-  stage: Stage;
-  service: ServiceHandle | undefined;
-  /** The stage's cleanup, or its module's cleanup(). */
-  cleanup: Command | undefined;
-}
+import type { RunState } from "./run-state.js";
+import type { Redactor } from "../redact/redactor.js";
 
 export interface RollbackOptions {
+  state: RunState;
   reason: RollbackReason;
-  runId: string;
-  /** Newest first. */
-  items: RollbackItem[];
   env: NodeJS.ProcessEnv;
   logDir: string;
-  redact: Redactor | undefined;
-  emit: (event: EngineEvent) => void;
+  redactor: Redactor;
   /** Aborted by a second interrupt: skip remaining cleanups. */
   skip: AbortSignal;
+  /** `down` numbers its rollbacks after those already recorded for the run. */
+  firstSeq?: number;
 }
 
+// Every stage that became ready, newest first, that has something to stop or undo.
 export async function rollBack(options: RollbackOptions): Promise<{ failed: number }> {
-  const items = options.items.filter((item) => item.service || item.cleanup);
-  options.emit({ type: "rollback-started", at: now(), reason: options.reason, stages: items.map((i) => i.stage.name) });
+  const { state } = options;
+  const items = state.readyNewestFirst().filter((entry) => entry.status !== "rolled-back" && (entry.service || entry.cleanup));
+  state.report({ type: "rollback-started", reason: options.reason, stages: items.map((i) => i.stage.name) });
   let failed = 0;
-  let seq = 0;
-  for (const { stage, service, cleanup } of items) {
+  let seq = options.firstSeq ?? 0;
+  for (const entry of items) {
     seq++;
     const started = Date.now();
+    const { service, cleanup, stage } = entry;
     if (options.skip.aborted) {
       if (service) await service.stop();
-      options.emit({ type: "rollback-stage", at: now(), stage: stage.name, seq, status: "skipped", durationMs: Date.now() - started, error: undefined });
+      state.transition(entry.index, "rolled-back", { reason: options.reason, seq, outcome: "skipped", durationMs: Date.now() - started, error: undefined });
       continue;
     }
-    const errors: string[] = [];
     if (service) await service.stop();
-    if (cleanup) {
-      const error = await runCleanup(stage, cleanup, options);
-      if (error) errors.push(error);
-    }
-    if (errors.length > 0) failed++;
-    options.emit({ type: "rollback-stage", at: now(), stage: stage.name, seq, status: errors.length > 0 ? "failed" : "ok", durationMs: Date.now() - started, error: errors[0] });
+    const error = cleanup ? await runCleanup(stage, cleanup, options) : undefined;
+    if (error) failed++;
+    state.transition(entry.index, "rolled-back", { reason: options.reason, seq, outcome: error ? "failed" : "ok", durationMs: Date.now() - started, error });
   }
-  options.emit({ type: "rollback-finished", at: now(), reason: options.reason, failed, skipped: options.skip.aborted });
+  state.report({ type: "rollback-finished", reason: options.reason, failed, skipped: options.skip.aborted });
   return { failed };
 }
 
 async function runCleanup(stage: Stage, cleanup: Command, options: RollbackOptions): Promise<string | undefined> {
-  const log = new StageLog(path.join(options.logDir, `${stage.name}.log`), options.redact);
+  const log = new StageLog(path.join(options.logDir, `${stage.name}.log`), options.redactor);
   log.mark(`cleanup (${options.reason})`);
   const run = startProcess({
     command: cleanup,
@@ -68,14 +59,15 @@ async function runCleanup(stage: Stage, cleanup: Command, options: RollbackOptio
       ...stage.env,
       NETRA_STAGE: stage.name,
       NETRA_ROLLBACK_REASON: options.reason,
-      NETRA_MODULE_CONTEXT: JSON.stringify({ stage: stage.name, runId: options.runId, attempt: 0, outputs: {} }),
+      NETRA_MODULE_CONTEXT: JSON.stringify({ stage: stage.name, runId: options.state.runId, attempt: 0, outputs: {} }),
     },
     timeoutMs: stage.timeoutMs,
     killTimeoutMs: stage.killTimeoutMs,
     signal: options.skip,
     log,
+    redactor: options.redactor,
   });
-  if (run.pid !== undefined) options.emit({ type: "process-started", at: now(), stage: stage.name, attempt: 0, role: "cleanup", pgid: run.pid });
+  if (run.pid !== undefined) options.state.report({ type: "process-started", stage: stage.name, attempt: 0, role: "cleanup", pgid: run.pid });
   const outcome = await run.outcome;
   log.close();
   switch (outcome.kind) {

@@ -1,16 +1,17 @@
 // One `up`: run id and log folder, the scheduler, rollback on failure or interrupt,
-// teardown of services, and the final status and exit code. Emits every event; prints
-// nothing.
+// teardown of services, and the final status and exit code. Every status lives in the
+// RunState it creates; every event leaves through `sink`. Prints nothing.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Config, Stage } from "../config/types.js";
+import type { Config } from "../config/types.js";
 import type { Plan } from "../graph/plan.js";
-import { makeRedactor, secretValues, type Redactor } from "../util/redact.js";
-import { now, type EngineEvent, type RunStatus, type StageResult } from "./events.js";
-import { MemoryCircuitStore, type CircuitStore } from "./circuit-breaker.js";
-import { rollBack, type RollbackItem } from "./rollback.js";
-import { Scheduler, type ScheduleOutcome } from "./scheduler.js";
-import { runStage, type ServiceHandle } from "./stage-runner.js";
+import type { Redactor } from "../redact/redactor.js";
+import type { CircuitRecord } from "./circuit-breaker.js";
+import type { EngineEvent, RollbackReason, RunStatus } from "./events.js";
+import { rollBack } from "./rollback.js";
+import { RunState, type InterruptSignal } from "./run-state.js";
+import { Scheduler } from "./scheduler.js";
+import { runStage } from "./stage-runner.js";
 import { ServiceSupervisor } from "./supervisor.js";
 
 export interface RunOptions {
@@ -22,33 +23,42 @@ export interface RunOptions {
   allowDegraded: boolean;
   /** With services: stay up until interrupted (false = `--check`: tear down at once). */
   holdServices: boolean;
-  emit: (event: EngineEvent) => void;
+  /** The redaction boundary and every consumer behind it. */
+  sink: (event: EngineEvent) => void;
+  /** The invocation's redactor: stage output is masked as it streams, and it learns secret outputs. */
+  redactor: Redactor;
   env?: NodeJS.ProcessEnv;
   runId?: string;
-  /** Circuit breaker state across runs (the report database); in memory when absent. */
-  circuits?: CircuitStore;
+  /** Circuit records across runs (from the report database); all closed when absent. */
+  circuits?: ReadonlyMap<string, CircuitRecord>;
 }
 
 export interface RunHandle {
   runId: string;
+  state: RunState;
   done: Promise<{ status: RunStatus; exitCode: number }>;
   /** First call: cancel and roll back. Second: skip the rest of the rollback. */
-  interrupt(signal: "SIGINT" | "SIGTERM"): void;
+  interrupt(signal: InterruptSignal): void;
+  /** A bug somewhere in this process: stop, tear down, record the run as failed, exit 70. */
+  abort(error: unknown): void;
 }
+
+/** EX_SOFTWARE: the run ended because of a bug in netra-start, not in a stage. */
+export const INTERNAL_ERROR_EXIT = 70;
 
 export function newRunId(date = new Date()): string {
   const stamp = date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   return `${stamp}-${Math.random().toString(16).slice(2, 6)}`;
 }
 
-export function exitCodeFor(status: RunStatus, allowDegraded: boolean, signal?: string): number {
+export function exitCodeFor(status: RunStatus, allowDegraded: boolean, signal?: InterruptSignal): number {
   switch (status) {
     case "ready":
       return 0;
     case "degraded":
       return allowDegraded ? 0 : 3;
     case "interrupted":
-      return signal === "SIGTERM" ? 143 : 130;
+      return signal === "SIGTERM" ? 143 : signal === "SIGHUP" ? 129 : 130;
     default:
       return 1;
   }
@@ -60,179 +70,111 @@ export function startRun(options: RunOptions): RunHandle {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   const runId = options.runId ?? newRunId();
   const logDir = path.join(options.stateDir, "logs", runId);
-  // Stage logs go in logDir; the files stages write outputs to, in a folder of their own.
-  mkdirSync(path.join(logDir, "outputs"), { recursive: true });
-  const stages = options.plan.stages;
-  const redact = makeRedactor(secretValues([env, ...stages.map((s) => s.env)], options.config.settings.secrets));
-  const emit = redact ? redactingEmitter(options.emit, redact) : options.emit;
-  const circuits = options.circuits ?? new MemoryCircuitStore();
-
-  let interruptSignal: "SIGINT" | "SIGTERM" | undefined;
+  // Stage logs go in logDir; the files stages write outputs to, in a private folder.
+  mkdirSync(path.join(logDir, "outputs"), { recursive: true, mode: 0o700 });
+  const { plan, redactor } = options;
+  const stages = plan.stages;
+  const state = new RunState({ runId, stages, degraded: options.config.settings.degraded, sink: options.sink, circuits: options.circuits });
   const skipRollback = new AbortController();
-  const holdReleased = new AbortController();
+  const released = new AbortController();
   let scheduler: Scheduler | undefined;
 
-  const interrupt = (signal: "SIGINT" | "SIGTERM") => {
-    if (interruptSignal) return skipRollback.abort();
-    interruptSignal = signal;
-    scheduler?.interrupt();
-    holdReleased.abort();
+  const stageContext = (index: number, signal: AbortSignal, upstreamOutputs: ReadonlyMap<string, Record<string, string>>, firstAttempt?: number) => ({
+    state,
+    index,
+    runId,
+    logDir,
+    baseEnv: env,
+    redactor,
+    secretNames: options.config.settings.secrets,
+    signal,
+    upstreamOutputs,
+    firstAttempt,
+  });
+  const stopNow = () => {
+    scheduler?.halt();
+    released.abort();
+  };
+
+  const interrupt = (signal: InterruptSignal) => {
+    if (state.interrupted) return skipRollback.abort();
+    state.stop({ by: "interrupt", signal });
+    stopNow();
+  };
+  const abort = (error: unknown) => {
+    state.stop({ by: "internal", message: error instanceof Error ? error.message : String(error) });
+    stopNow();
   };
 
   const done = (async () => {
     const startedAt = Date.now();
-    emit({
+    state.report({
       type: "run-started",
-      at: now(),
       runId,
       name: options.config.name,
       concurrency: options.concurrency,
       logDir,
       stages: stages.map((s) => ({ name: s.name, kind: s.kind, priority: s.priority, description: s.description, dependsOn: s.dependsOn, maxAttempts: s.retries + 1 })),
     });
-    // By name: plan indices and Stage.index (the position in the file) differ when
-    // `up STAGE...` runs a subset.
-    const upstream = new Map<string, ReadonlyMap<string, Record<string, string>>>();
-    const stageContext = (signal: AbortSignal, upstreamOutputs: ReadonlyMap<string, Record<string, string>>, firstAttempt?: number) => ({
-      runId,
-      logDir,
-      baseEnv: env,
-      redact,
-      emit,
-      signal,
-      upstreamOutputs,
-      circuits,
-      firstAttempt,
-    });
-    // The latest handle of every running service: what teardown must stop.
-    const live = new Map<number, ServiceHandle>();
-    let lostCritical: string | undefined;
     const supervisor = new ServiceSupervisor({
-      stages,
-      emit,
-      circuits,
-      restart: (i, signal, firstAttempt) => {
-        const stage = stages[i] as Stage;
-        return runStage(stage, stageContext(signal, upstream.get(stage.name) ?? new Map(), firstAttempt));
-      },
-      onDown: (i) => scheduler?.serviceDown(i),
-      onUp: (i, handle, attempts) => {
-        live.set(i, handle);
-        scheduler?.serviceUp(i, attempts);
-      },
-      onLost: (i, error) => {
-        const stage = stages[i] as Stage;
-        const critical = stage.priority === "critical" || options.config.settings.degraded === "fail";
-        emit({ type: "service-lost", at: now(), stage: stage.name, error, critical });
-        live.delete(i);
-        scheduler?.serviceLost(i, error);
-        if (critical) {
-          lostCritical ??= stage.name;
-          holdReleased.abort();
-        }
+      state,
+      restart: (i, signal, firstAttempt) => runStage(stages[i]!, stageContext(i, signal, scheduler?.upstreamFor(i) ?? new Map(), firstAttempt)),
+      onChange: (i, lost) => {
+        scheduler?.servicesChanged(lost ? i : undefined);
+        if (lost && state.lostCritical) released.abort();
       },
     });
     scheduler = new Scheduler({
-      plan: options.plan,
+      plan,
+      state,
       concurrency: options.concurrency,
-      degraded: options.config.settings.degraded,
-      emit,
-      runStage: (stage, signal, upstreamOutputs) => {
-        upstream.set(stage.name, upstreamOutputs);
-        return runStage(stage, stageContext(signal, upstreamOutputs));
-      },
-      onServiceReady: (i, handle, attempts) => {
-        live.set(i, handle);
-        supervisor.watch(i, handle, attempts);
-      },
+      runStage: (i, signal, upstreamOutputs) => runStage(stages[i]!, stageContext(i, signal, upstreamOutputs)),
+      onReady: (i) => supervisor.watch(i),
     });
-    if (interruptSignal) scheduler.interrupt();
-    const outcome = await scheduler.run();
-    let status = statusOf(outcome, interruptSignal);
+    if (state.stopped) scheduler.halt();
+    await scheduler.run();
     let note: string | undefined;
     let rolledBack = false;
+    const tearDown = async (reason: RollbackReason) => {
+      await supervisor.stop();
+      await rollBack({ state, reason, env, logDir, redactor, skip: skipRollback.signal });
+      rolledBack = true;
+    };
 
-    const items = (order: number[]): RollbackItem[] =>
-      [...order].reverse().map((i) => ({ stage: stages[i] as Stage, service: live.get(i), cleanup: outcome.cleanups.get(i) }));
-    const rollbackWith = (reason: "failure" | "interrupt" | "teardown") =>
-      rollBack({ reason, runId, items: items(outcome.readyOrder), env, logDir, redact, emit, skip: skipRollback.signal });
-
+    const status = state.runStatus();
     if (status === "failed" || status === "interrupted") {
-      supervisor.stop();
-      if (options.rollback || status === "interrupted") {
-        await rollbackWith(status === "failed" ? "failure" : "interrupt");
-        rolledBack = true;
-      } else {
+      if (options.rollback || status === "interrupted") await tearDown(status === "failed" ? "failure" : "interrupt");
+      else {
+        await supervisor.stop();
         note = "rollback skipped (--no-rollback): stages that became ready were left as they are";
         // Even without rollback, services die with the supervisor: nothing may be orphaned.
-        await Promise.all([...live.values()].map((s) => s.stop()));
+        await Promise.all(state.stages.map((e) => e.service?.stop()));
       }
-    } else if (live.size > 0) {
+    } else if (state.liveServices().length > 0) {
       if (options.holdServices) {
-        emit({ type: "services-running", at: now(), stages: [...live.keys()].map((i) => (stages[i] as Stage).name) });
-        await holdUntil(holdReleased.signal);
-        if (interruptSignal) status = "interrupted";
-        else if (lostCritical) {
-          status = "failed";
-          note = `critical service ${lostCritical} stopped and could not be brought back: everything was torn down`;
-        }
+        state.report({ type: "services-running", stages: state.liveServices().map((e) => e.stage.name) });
+        await untilAborted(released.signal);
+        if (state.lostCritical && !state.interrupted) note = `critical service ${state.lostCritical} stopped and could not be brought back: everything was torn down`;
       }
-      supervisor.stop();
-      await rollbackWith(status === "failed" ? "failure" : "teardown");
-      rolledBack = true;
+      await tearDown(state.runStatus() === "failed" ? "failure" : "teardown");
     }
 
-    const exitCode = exitCodeFor(status, options.allowDegraded, interruptSignal);
-    emit({ type: "run-finished", at: now(), runId, status, exitCode, durationMs: Date.now() - startedAt, results: resultsOf(stages, outcome), rolledBack, note });
-    return { status, exitCode };
+    const cause = state.stopped;
+    if (cause?.by === "internal") note = `internal error: ${cause.message} — this is a bug in netra-start; everything was torn down`;
+    const final = state.runStatus();
+    const exitCode = cause?.by === "internal" ? INTERNAL_ERROR_EXIT : exitCodeFor(final, options.allowDegraded, state.interrupted);
+    state.report({ type: "run-finished", runId, status: final, exitCode, durationMs: Date.now() - startedAt, results: state.results(), rolledBack, note });
+    return { status: final, exitCode };
   })();
 
-  return { runId, done, interrupt };
-}
-
-function statusOf(outcome: ScheduleOutcome, interrupted: string | undefined): RunStatus {
-  if (interrupted || outcome.stopped?.by === "interrupt") return "interrupted";
-  if (outcome.stopped?.by === "failure") return "failed";
-  return outcome.anyFailed ? "degraded" : "ready";
+  return { runId, state, done, interrupt, abort };
 }
 
 // Services run in the foreground, supervised, until Ctrl-C or until a critical one is
 // lost for good.
-function holdUntil(released: AbortSignal): Promise<void> {
+function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (released.aborted) return resolve();
-    released.addEventListener("abort", () => resolve(), { once: true });
+    if (signal.aborted) return resolve();
+    signal.addEventListener("abort", () => resolve(), { once: true });
   });
-}
-
-function resultsOf(stages: Stage[], outcome: ScheduleOutcome): StageResult[] {
-  return stages.map((stage, i) => {
-    const r = outcome.records[i];
-    const status = r?.status === "pending" || r?.status === "running" || r === undefined ? "skipped" : r.status;
-    return {
-      name: stage.name,
-      status,
-      priority: stage.priority,
-      kind: stage.kind,
-      attempts: r?.attempts ?? 0,
-      startedAt: r?.startedAt === undefined ? undefined : new Date(r.startedAt).toISOString(),
-      finishedAt: r?.finishedAt === undefined ? undefined : new Date(r.finishedAt).toISOString(),
-      durationMs: r?.startedAt !== undefined && r.finishedAt !== undefined ? r.finishedAt - r.startedAt : undefined,
-      exitCode: r?.exitCode,
-      error: r?.error,
-      logPath: r?.logPath,
-    };
-  });
-}
-
-// Every string that leaves the engine passes through the redactor: stage output, errors,
-// failure tails, outputs.
-function redactingEmitter(emit: (event: EngineEvent) => void, redact: Redactor): (event: EngineEvent) => void {
-  const scrub = (value: unknown): unknown => {
-    if (typeof value === "string") return redact(value);
-    if (Array.isArray(value)) return value.map(scrub);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));
-    return value;
-  };
-  return (event) => emit(scrub(event) as EngineEvent);
 }

@@ -1,17 +1,19 @@
 // One stage, one run: attempts with preflight, the process, its health check, outputs,
-// and backoff between attempts. Returns a result value; emits events as it goes.
+// and backoff between attempts. Moves the stage through running and retrying in the
+// RunState and reports what happens on the way; returns how it ended, and the caller
+// (scheduler, supervisor) makes the final transition.
 import { rmSync } from "node:fs";
 import path from "node:path";
 import type { Command, Stage } from "../config/types.js";
 import { moduleCommand } from "./module/command.js";
 import { prepareModule, withModuleHooks } from "./module/stage.js";
-import type { Redactor } from "../util/redact.js";
+import type { Redactor } from "../redact/redactor.js";
 import { backoffDelay } from "./backoff.js";
-import { admit, afterAttempt, type CircuitStore } from "./circuit-breaker.js";
-import { now, type EngineEvent } from "./events.js";
+import { admit, afterAttempt } from "./circuit-breaker.js";
 import { describeFailure, isRetryable, type AttemptFailure } from "./failure.js";
 import { waitHealthy } from "./health/wait-healthy.js";
-import { outputsToEnv, readOutputs } from "./outputs.js";
+import { outputsToEnv, saveOutputs } from "./outputs.js";
+import type { RunState } from "./run-state.js";
 import { checkRequires } from "./preflight.js";
 import { startProcess, type ProcessOutcome, type RunningProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
@@ -19,16 +21,19 @@ import { terminateGroup } from "./process/process-group.js";
 import { sleep } from "../util/sleep.js";
 
 export interface StageRunContext {
+  state: RunState;
+  /** The stage's index in the RunState. */
+  index: number;
   runId: string;
   logDir: string;
   baseEnv: NodeJS.ProcessEnv;
-  redact: Redactor | undefined;
-  emit: (event: EngineEvent) => void;
+  redactor: Redactor;
+  /** Output keys listed in settings.secrets are secret too. */
+  secretNames: readonly string[];
   /** Aborted when the run cancels this stage. */
   signal: AbortSignal;
   /** Outputs of every stage upstream of this one. */
   upstreamOutputs: ReadonlyMap<string, Record<string, string>>;
-  circuits: CircuitStore;
   /** Restarts of a service go on numbering attempts where the last episode stopped. */
   firstAttempt?: number;
 }
@@ -52,11 +57,11 @@ type AttemptResult =
 const OUTPUT_EVENT_INTERVAL_MS = 150;
 
 export async function runStage(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
-  const log = new StageLog(path.join(ctx.logDir, `${stage.name}.log`), ctx.redact);
-  const redactLines = (lines: string[]) => (ctx.redact ? lines.map(ctx.redact) : lines);
-  const admission = admit(ctx.circuits.get(stage.name), stage.circuitBreaker, Date.now());
+  const { state } = ctx;
+  const log = new StageLog(path.join(ctx.logDir, `${stage.name}.log`), ctx.redactor);
+  const admission = admit(state.circuit(stage.name), stage.circuitBreaker, Date.now());
   if (!admission.run) return fail(0, { reason: "circuit-open", until: clockTime(admission.until) }, [], undefined);
-  if (admission.trial) changeCircuit(stage, ctx, { ...ctx.circuits.get(stage.name), state: "half_open" });
+  if (admission.trial) state.setCircuit(stage, { ...state.circuit(stage.name), state: "half_open" }, "recovery time passed");
   // A half-open circuit lets exactly one trial attempt through.
   const first = ctx.firstAttempt ?? 1;
   const maxAttempts = first - 1 + (admission.trial ? 1 : stage.retries + 1);
@@ -64,7 +69,7 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
     for (let attempt = first; ; attempt++) {
       if (ctx.signal.aborted) return fail(attempt - first, { reason: "cancelled" }, [], undefined);
       const startedAt = Date.now();
-      ctx.emit({ type: "stage-started", at: now(), stage: stage.name, attempt, maxAttempts });
+      state.transition(ctx.index, "running", { attempt, maxAttempts });
       log.mark(`attempt ${attempt}/${maxAttempts}`);
       const result = await runAttempt(stage, attempt, ctx, log);
       // A restarted service has not succeeded by becoming ready again — only by staying
@@ -72,23 +77,22 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
       // would reset its circuit on every restart and never open it.
       const restartedService = result.ok && stage.kind === "service" && first > 1;
       const counts = !restartedService && (result.ok || result.failure.reason !== "cancelled");
-      const circuit = counts ? afterAttempt(ctx.circuits.get(stage.name), stage.circuitBreaker, result.ok, Date.now()) : undefined;
-      if (circuit) changeCircuit(stage, ctx, circuit);
+      const circuit = counts ? afterAttempt(state.circuit(stage.name), stage.circuitBreaker, result.ok, Date.now()) : undefined;
+      if (circuit) state.setCircuit(stage, circuit, result.ok ? "attempt succeeded" : circuit.state === "open" ? "failure threshold reached" : "attempt failed");
       if (result.ok) return { ok: true, attempts: attempt - first + 1, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: log.path };
 
       const error = describeFailure(result.failure);
       log.mark(`attempt ${attempt}/${maxAttempts} failed: ${error}`);
-      ctx.emit({ type: "attempt-failed", at: now(), stage: stage.name, attempt, maxAttempts, durationMs: Date.now() - startedAt, failure: result.failure, error });
+      state.report({ type: "attempt-failed", stage: stage.name, attempt, maxAttempts, durationMs: Date.now() - startedAt, failure: result.failure, error });
       if (circuit?.state === "open") {
         const until = clockTime((circuit.openedAt as number) + stage.circuitBreaker.recoveryMs);
-        const tail = redactLines(result.tail);
-        return { ...fail(attempt - first + 1, result.failure, tail, result.exitCode), error: `${error}; circuit opened after ${circuit.consecutiveFailures} consecutive failures, next try after ${until}` };
+        return { ...fail(attempt - first + 1, result.failure, result.tail, result.exitCode), error: `${error}; circuit opened after ${circuit.consecutiveFailures} consecutive failures, next try after ${until}` };
       }
-      if (attempt >= maxAttempts || !isRetryable(result.failure) || ctx.signal.aborted) return fail(attempt - first + 1, result.failure, redactLines(result.tail), result.exitCode);
+      if (attempt >= maxAttempts || !isRetryable(result.failure) || ctx.signal.aborted) return fail(attempt - first + 1, result.failure, result.tail, result.exitCode);
 
       // Retries count from this episode's first attempt (a service restart starts over).
       const delayMs = backoffDelay(stage.backoff, attempt - first + 1);
-      ctx.emit({ type: "stage-retrying", at: now(), stage: stage.name, nextAttempt: attempt + 1, maxAttempts, delayMs });
+      state.transition(ctx.index, "retrying", { nextAttempt: attempt + 1, maxAttempts, delayMs });
       await sleep(delayMs, ctx.signal);
     }
   } finally {
@@ -98,15 +102,6 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
   function fail(attempts: number, failure: AttemptFailure, tail: string[], exitCode: number | undefined): Extract<StageRunResult, { ok: false }> {
     return { ok: false, attempts, failure, error: describeFailure(failure), tail, exitCode, logPath: log.path };
   }
-}
-
-// Records a circuit's new state and says so when it changed.
-function changeCircuit(stage: Stage, ctx: StageRunContext, next: ReturnType<typeof afterAttempt>): void {
-  const before = ctx.circuits.get(stage.name);
-  ctx.circuits.set(stage.name, next);
-  if (before.state === next.state) return;
-  const nextTryAt = next.state === "open" ? new Date((next.openedAt as number) + stage.circuitBreaker.recoveryMs).toISOString() : undefined;
-  ctx.emit({ type: "circuit-changed", at: now(), stage: stage.name, from: before.state, to: next.state, consecutiveFailures: next.consecutiveFailures, nextTryAt });
 }
 
 /** "14:32:05": the contract's way of saying when an open circuit lets the next try through. */
@@ -139,11 +134,11 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
   const onLine = (line: string) => {
     if (logPattern && !logMatched && logPattern.test(line)) logMatched = true;
     // Services stream every line, prefixed, like `docker compose up`.
-    if (isService) ctx.emit({ type: "service-output", at: now(), stage: stage.name, line: ctx.redact ? ctx.redact(line) : line });
+    if (isService) ctx.state.report({ type: "service-output", stage: stage.name, line });
     const t = Date.now();
     if (t - lastEmit >= OUTPUT_EVENT_INTERVAL_MS) {
       lastEmit = t;
-      ctx.emit({ type: "stage-output", at: now(), stage: stage.name, line: ctx.redact ? ctx.redact(line) : line });
+      ctx.state.report({ type: "stage-output", stage: stage.name, line });
     }
   };
   const run = startProcess({
@@ -154,9 +149,10 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     killTimeoutMs: stage.killTimeoutMs,
     signal: ctx.signal,
     log,
+    redactor: ctx.redactor,
     onLine,
   });
-  if (run.pid !== undefined) ctx.emit({ type: "process-started", at: now(), stage: stage.name, attempt, role: "stage", pgid: run.pid });
+  if (run.pid !== undefined) ctx.state.report({ type: "process-started", stage: stage.name, attempt, role: "stage", pgid: run.pid });
 
   if (!isService) {
     const outcome = await run.outcome;
@@ -166,7 +162,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     const effective = module ? withModuleHooks(stage, module.path, hosted) : stage;
     const health = await checkHealth(effective, ctx, env, () => logMatched, undefined);
     if (health) return { ok: false, failure: health, tail: run.lines.lastLines(), exitCode: 0 };
-    return { ok: true, outputs: { ...readOutputs(outputFile), ...hosted?.outputs }, service: undefined, cleanup: effective.cleanup };
+    return { ok: true, outputs: saveOutputs(stage, outputFile, hosted?.outputs, ctx), service: undefined, cleanup: effective.cleanup };
   }
   return awaitServiceReady(module ? withModuleHooks(stage, module.path, undefined) : stage, ctx, env, run, () => logMatched);
 }
@@ -179,7 +175,7 @@ async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS
   const signal = AbortSignal.any([ctx.signal, deadline.signal]);
   try {
     const health = await checkHealth(stage, { ...ctx, signal }, env, logMatched, run.outcome);
-    if (!health) return { ok: true, outputs: readOutputs(env.NETRA_OUTPUT as string), service: serviceHandle(stage, run), cleanup: stage.cleanup };
+    if (!health) return { ok: true, outputs: saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx), service: serviceHandle(stage, run), cleanup: stage.cleanup };
     run.stop();
     await run.outcome;
     const failure: AttemptFailure = deadline.signal.aborted && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;
@@ -213,7 +209,7 @@ async function checkHealth(
     check: stage.health,
     probe: { cwd: stage.cwd, env, signal: ctx.signal, logMatched },
     exited,
-    onCheck: (r) => ctx.emit({ type: "health-check", at: now(), stage: stage.name, ok: r.ok, check: r.check, maxChecks: r.maxChecks, durationMs: r.durationMs, detail: r.detail }),
+    onCheck: (r) => ctx.state.report({ type: "health-check", stage: stage.name, ok: r.ok, check: r.check, maxChecks: r.maxChecks, durationMs: r.durationMs, detail: r.detail }),
   });
   if (report === "cancelled") return { reason: "cancelled" };
   if (report === "exited") {

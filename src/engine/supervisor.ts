@@ -3,58 +3,56 @@
 // has run healthy for a while, within its circuit breaker. While it restarts, stages
 // that depend on it and have not started yet wait for it (the scheduler parks them)
 // instead of failing — the pain point of compose's depends_on. A service that cannot be
-// brought back is "lost": the run decides what that means (critical → tear down).
+// brought back is lost (failed): the run decides what that means (critical → tear down).
+// Its status, restarts and process live in the RunState; this keeps only the watchers.
 import type { Stage } from "../config/types.js";
 import { backoffDelay } from "./backoff.js";
-import { afterAttempt, CLOSED, type CircuitStore } from "./circuit-breaker.js";
-import { now, type EngineEvent } from "./events.js";
+import { afterAttempt, CLOSED } from "./circuit-breaker.js";
 import type { ProcessOutcome } from "./process/run-process.js";
+import type { RunState } from "./run-state.js";
 import type { ServiceHandle, StageRunResult } from "./stage-runner.js";
 import { sleep } from "../util/sleep.js";
 
 export interface SupervisorOptions {
-  stages: Stage[];
-  emit: (event: EngineEvent) => void;
-  circuits: CircuitStore;
+  state: RunState;
   /** Runs the stage again (with its retries), attempts numbered from `firstAttempt`. */
   restart: (index: number, signal: AbortSignal, firstAttempt: number) => Promise<StageRunResult>;
-  onDown: (index: number) => void;
-  onUp: (index: number, handle: ServiceHandle, attempts: number) => void;
-  onLost: (index: number, error: string) => void;
+  /** A service went down, came back or was lost: the scheduler may start or skip stages. */
+  onChange: (index: number, lost: boolean) => void;
 }
 
 /** A service up this long has "run healthy for a while": its restart backoff starts over. */
 export const HEALTHY_RESET_MS = 30_000;
 
-interface Watched {
-  handle: ServiceHandle;
-  readyAt: number;
-  restarts: number;
-  attempts: number;
-}
-
 export class ServiceSupervisor {
-  private readonly watched = new Map<number, Watched>();
   private readonly stopping = new AbortController();
+  /** Restarts under way: teardown waits for them to settle. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: SupervisorOptions) {}
 
-  /** A service became ready (first start, or after a restart). */
-  watch(index: number, handle: ServiceHandle, attempts: number, restarts = 0): void {
-    const entry: Watched = { handle, readyAt: Date.now(), restarts, attempts };
-    this.watched.set(index, entry);
-    void handle.exited.then((outcome) => this.onExit(index, entry, outcome));
+  /** A service became ready: watch its process. */
+  watch(index: number): void {
+    const handle = this.options.state.entry(index).service;
+    if (!handle) return;
+    void handle.exited.then((outcome) => {
+      const work = this.onExit(index, handle, outcome).finally(() => this.inFlight.delete(work));
+      this.inFlight.add(work);
+    });
   }
 
-  /** Teardown: from now on an exit is expected, not restarted. */
-  stop(): void {
+  /** Teardown: from now on an exit is expected, not restarted. Resolves when restarts under way have stopped. */
+  async stop(): Promise<void> {
     this.stopping.abort();
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  private async onExit(index: number, entry: Watched, outcome: ProcessOutcome): Promise<void> {
-    if (this.stopping.signal.aborted || this.watched.get(index) !== entry) return;
-    const stage = this.options.stages[index] as Stage;
-    const uptimeMs = Date.now() - entry.readyAt;
+  private async onExit(index: number, handle: ServiceHandle, outcome: ProcessOutcome): Promise<void> {
+    const { state } = this.options;
+    const entry = state.entry(index);
+    if (this.stopping.signal.aborted || entry.service !== handle || entry.status !== "ready") return;
+    const stage = entry.stage;
+    const uptimeMs = Date.now() - (entry.readyAt ?? Date.now());
     const exitCode = outcome.kind === "exit" ? outcome.exitCode : null;
     const signal = outcome.kind === "signal" ? outcome.signal : null;
     const failed = !(outcome.kind === "exit" && outcome.exitCode === 0);
@@ -63,34 +61,33 @@ export class ServiceSupervisor {
     // Up long enough counts as success: backoff and circuit start over.
     const healthyLongEnough = uptimeMs >= HEALTHY_RESET_MS;
     const restarts = healthyLongEnough ? 0 : entry.restarts;
-    const before = healthyLongEnough ? CLOSED : this.options.circuits.get(stage.name);
+    const before = healthyLongEnough ? CLOSED : state.circuit(stage.name);
     const circuit = failed ? afterAttempt(before, stage.circuitBreaker, false, Date.now()) : undefined;
-    if (circuit) this.options.circuits.set(stage.name, circuit);
+    if (circuit) state.setCircuit(stage, circuit, circuit.state === "open" ? "failure threshold reached" : "service exited");
     const wanted = stage.restart === "always" || (stage.restart === "on-failure" && failed);
     if (!wanted || circuit?.state === "open") {
       const why = !wanted ? `restart: ${stage.restart}` : `circuit open after ${circuit?.consecutiveFailures} consecutive failures`;
-      this.options.emit({ type: "service-exited", at: now(), stage: stage.name, exitCode, signal, uptimeMs, restarting: false, delayMs: 0 });
-      this.watched.delete(index);
-      return this.options.onLost(index, `service exited (${how}) and was not restarted (${why})`);
+      return this.lose(index, stage, `service exited (${how}) and was not restarted (${why})`, exitCode ?? undefined);
     }
 
     const delayMs = backoffDelay(stage.backoff, restarts + 1);
-    this.options.emit({ type: "service-exited", at: now(), stage: stage.name, exitCode, signal, uptimeMs, restarting: true, delayMs });
-    this.options.onDown(index);
+    state.transition(index, "restarting", { exitCode, signal, uptimeMs, delayMs });
+    this.options.onChange(index, false);
     await sleep(delayMs, this.stopping.signal);
-    if (this.stopping.signal.aborted) return;
+    if (this.stopping.signal.aborted) return state.transition(index, "cancelled", { reason: "teardown while the service was restarting" });
     const result = await this.options.restart(index, this.stopping.signal, entry.attempts + 1);
-    if (this.stopping.signal.aborted) {
-      if (result.ok) await result.service?.stop();
-      return;
+    if (result.ok && !this.stopping.signal.aborted) {
+      state.transition(index, "ready", { attempts: entry.attempts, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: result.logPath });
+      this.options.onChange(index, false);
+      return this.watch(index);
     }
-    if (!result.ok || !result.service) {
-      this.watched.delete(index);
-      return this.options.onLost(index, `service exited (${how}) and could not be restarted: ${result.ok ? "no process" : result.error}`);
-    }
-    const attempts = entry.attempts + result.attempts;
-    this.options.emit({ type: "service-restarted", at: now(), stage: stage.name, restarts: restarts + 1, attempts });
-    this.options.onUp(index, result.service, attempts);
-    this.watch(index, result.service, attempts, restarts + 1);
+    if (result.ok) await result.service?.stop();
+    if (this.stopping.signal.aborted || (!result.ok && result.failure.reason === "cancelled")) return state.transition(index, "cancelled", { reason: "teardown while the service was restarting" });
+    this.lose(index, stage, `service exited (${how}) and could not be restarted: ${result.ok ? "no process" : result.error}`, result.ok ? undefined : result.exitCode);
+  }
+
+  private lose(index: number, stage: Stage, error: string, exitCode: number | undefined): void {
+    this.options.state.transition(index, "failed", { attempts: this.options.state.entry(index).attempts, error, tail: [], exitCode, reason: "lost", logPath: undefined });
+    this.options.onChange(index, true);
   }
 }

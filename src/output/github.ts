@@ -59,13 +59,20 @@ export function summaryMarkdown(event: Extract<EngineEvent, { type: "run-finishe
 export function createStepSummary(file: string, name: string): (event: EngineEvent) => void {
   const failures = new Map<string, string[]>();
   return (event) => {
-    if (event.type === "stage-failed") failures.set(event.stage, event.tail);
-    if (event.type === "run-finished") {
-      try {
-        appendFileSync(file, summaryMarkdown(event, name, failures));
-      } catch {
-        // A summary that cannot be written must not change the run's result.
-      }
+    switch (event.type) {
+      case "stage-failed":
+        failures.set(event.stage, event.tail);
+        return;
+      case "run-finished":
+        try {
+          appendFileSync(file, summaryMarkdown(event, name, failures));
+        } catch {
+          // A summary that cannot be written must not change the run's result.
+        }
+        return;
+      default:
+        // Every other event leaves the summary as it is.
+        return;
     }
   };
 }

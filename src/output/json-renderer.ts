@@ -4,7 +4,11 @@ import type { EngineEvent } from "../engine/events.js";
 
 export function createJsonRenderer(write: (line: string) => void): (event: EngineEvent) => void {
   return (event) => {
-    if (event.type === "stage-output") return;
-    write(JSON.stringify(event));
+    switch (event.type) {
+      case "stage-output":
+        return;
+      default:
+        return write(JSON.stringify(event));
+    }
   };
 }

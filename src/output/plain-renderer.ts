@@ -5,6 +5,7 @@ import type { ChalkInstance } from "chalk";
 import { formatDuration } from "../config/duration.js";
 import type { EngineEvent } from "../engine/events.js";
 import { errorAnnotation, escapeData, type AnnotationSource } from "./github.js";
+import { unreachable } from "../engine/failure.js";
 import { failureHint } from "./failure-hint.js";
 import { summaryTable } from "./summary-table.js";
 
@@ -29,8 +30,10 @@ export function createPlainRenderer({ write, style, github, source }: PlainOptio
         return line(event.at, `${tag(event.stage)} started${event.maxAttempts > 1 ? ` (attempt ${event.attempt}/${event.maxAttempts})` : ""}`);
       case "stage-output":
       case "process-started":
+      case "outputs-saved":
         return;
       case "circuit-changed":
+        if (event.from === event.to) return;
         return line(event.at, `${tag(event.stage)} circuit ${event.from.replace("_", "-")} → ${event.to.replace("_", "-")}${event.nextTryAt ? ` (next try after ${event.nextTryAt})` : ""}`);
       case "health-check":
         return line(event.at, `${tag(event.stage)} ${event.ok ? "healthy" : `waiting for health (${event.check}/${event.maxChecks})`}: ${event.detail}`);
@@ -86,6 +89,8 @@ export function createPlainRenderer({ write, style, github, source }: PlainOptio
         for (const row of summaryTable(event.results, style)) write(row);
         return;
       }
+      default:
+        return unreachable(event);
     }
   };
 }

@@ -1,13 +1,12 @@
 // Picks the renderer for an output mode. Every renderer is just a consumer of engine events.
 import type { OutputMode } from "../cli/options.js";
-import type { EngineEvent } from "../engine/events.js";
+import type { Consumer } from "../engine/event-sink.js";
 import { createJsonRenderer } from "./json-renderer.js";
 import type { AnnotationSource } from "./github.js";
 import { createPlainRenderer } from "./plain-renderer.js";
 import { makeStyle } from "./style.js";
 
-export interface Renderer {
-  onEvent(event: EngineEvent): void;
+export interface Renderer extends Consumer {
   /** Resolves once everything is drawn (the live view finishes asynchronously). */
   close(): Promise<void>;
 }
@@ -17,7 +16,7 @@ const writeOut = (line: string) => void process.stdout.write(`${line}\n`);
 export async function createRenderer(mode: OutputMode, env: NodeJS.ProcessEnv = process.env, source?: AnnotationSource): Promise<Renderer> {
   if (mode === "json") {
     const onEvent = createJsonRenderer(writeOut);
-    return { onEvent, close: async () => undefined };
+    return { name: "JSON output", onEvent, close: async () => undefined };
   }
   if (mode === "tty") {
     // listr2 is loaded only for the live view.
@@ -25,5 +24,5 @@ export async function createRenderer(mode: OutputMode, env: NodeJS.ProcessEnv = 
     return createTtyRenderer(makeStyle(process.stdout, env));
   }
   const onEvent = createPlainRenderer({ write: writeOut, style: makeStyle(process.stdout, env), github: env.GITHUB_ACTIONS === "true", source });
-  return { onEvent, close: async () => undefined };
+  return { name: "plain output", onEvent, close: async () => undefined };
 }

@@ -12,6 +12,7 @@ import type { ChalkInstance } from "chalk";
 import { Listr, type DefaultRenderer, type ListrTask, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
 import { formatDuration } from "../config/duration.js";
 import type { EngineEvent } from "../engine/events.js";
+import { unreachable } from "../engine/failure.js";
 import { failureHint } from "./failure-hint.js";
 import { createPlainRenderer } from "./plain-renderer.js";
 import type { Renderer } from "./renderer.js";
@@ -22,6 +23,8 @@ type TaskSpec = ListrTask<unknown, typeof DefaultRenderer, typeof SimpleRenderer
 
 interface StageView {
   task: Task | undefined;
+  /** Its task has ended (✔, ✖, skipped): listr2 drops a finished task's buffers, so nothing may touch it again. */
+  done: boolean;
   resolve: () => void;
   reject: (error: Error) => void;
   countdown: NodeJS.Timeout | undefined;
@@ -65,11 +68,18 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
   // Any event for a stage shows it, and takes it out of the waiting count.
   const withTask = (stage: string, fn: (task: Task) => void) => {
     const view = views.get(stage);
-    if (!view) return;
+    if (!view || view.done) return;
     leaveWaiting(stage);
     if (view.task) return fn(view.task);
     view.early.push(fn);
     view.appear();
+  };
+  // The stage's task ends now: mark it so that later events leave it alone.
+  const end = (stage: string): Pick<StageView, "resolve" | "reject"> => {
+    const view = views.get(stage);
+    if (!view) return { resolve: () => undefined, reject: () => undefined };
+    view.done = true;
+    return view;
   };
   const stopCountdown = (stage: string) => {
     const view = views.get(stage);
@@ -86,7 +96,7 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
     const tasks = event.stages.map((info): TaskSpec => {
       let appear!: () => void;
       const appeared = new Promise<void>((resolve) => (appear = resolve));
-      const view: StageView = { task: undefined, resolve: () => undefined, reject: () => undefined, countdown: undefined, early: [], appear };
+      const view: StageView = { task: undefined, done: false, resolve: () => undefined, reject: () => undefined, countdown: undefined, early: [], appear };
       views.set(info.name, view);
       const stageTask: TaskSpec = {
         title: info.name,
@@ -151,7 +161,7 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
         stopCountdown(event.stage);
         return withTask(event.stage, (t) => {
           t.title = `${event.stage} ${style.dim(`${formatDuration(event.durationMs)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ""}`)}`;
-          views.get(event.stage)?.resolve();
+          end(event.stage).resolve();
         });
       case "stage-failed":
         stopCountdown(event.stage);
@@ -159,7 +169,7 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
           t.title = `${event.stage} ${style.dim(`after ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}`)}${event.critical ? "" : style.yellow(" (non-critical)")}`;
           const tail = event.tail.slice(-MAX_TAIL).map((l) => `│ ${l}`);
           const hint = failureHint(event);
-          views.get(event.stage)?.reject(new Error([event.error, ...tail, ...(hint ? [`hint: ${hint}`] : [])].join("\n")));
+          end(event.stage).reject(new Error([event.error, ...tail, ...(hint ? [`hint: ${hint}`] : [])].join("\n")));
         });
       case "stage-skipped":
       case "stage-cancelled":
@@ -167,10 +177,11 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
         return withTask(event.stage, (t) => {
           t.title = event.stage;
           t.skip(`${event.stage}: ${event.type === "stage-cancelled" ? "cancelled" : "skipped"} — ${event.reason}`);
-          views.get(event.stage)?.resolve();
+          end(event.stage).resolve();
         });
       case "process-started":
       case "circuit-changed":
+      case "outputs-saved":
         return;
       case "service-output":
         // During startup the task list owns the screen; afterwards lines stream.
@@ -196,11 +207,29 @@ export function createTtyRenderer(style: ChalkInstance): Renderer {
           write("");
           for (const row of summaryTable(event.results, style)) write(row);
         });
+      default:
+        return unreachable(event);
     }
   }
 
+  // Taken over by plain lines after a failure: let listr2 finish what it drew and stop.
+  const abandon = () => {
+    for (const view of views.values()) {
+      if (view.countdown) clearInterval(view.countdown);
+      view.done = true;
+      view.appear();
+      view.resolve();
+    }
+    waitingLine.done();
+  };
+
   return {
+    name: "the live view",
     onEvent,
+    fallback: () => {
+      abandon();
+      return { name: "plain output", onEvent: plain };
+    },
     close: async () => {
       for (const view of views.values()) if (view.countdown) clearInterval(view.countdown);
       await listrDone;

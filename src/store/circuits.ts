@@ -1,6 +1,5 @@
-// Circuit records in the report database. Loaded once per run and written through only
-// when a record changes (a run holds the lock: nobody else writes them meanwhile).
-import { CLOSED, type CircuitRecord, type CircuitStore } from "../engine/circuit-breaker.js";
+// Circuit records in the report database.
+import type { CircuitRecord } from "../engine/circuit-breaker.js";
 import type { Db } from "./database.js";
 
 interface Row {
@@ -15,35 +14,10 @@ export function readCircuits(db: Db): Row[] {
   return db.prepare("SELECT * FROM circuits ORDER BY stage").all() as Row[];
 }
 
-export class DbCircuitStore implements CircuitStore {
-  private readonly records = new Map<string, CircuitRecord>();
-
-  constructor(
-    private readonly db: Db,
-    private readonly runId: string | null,
-  ) {
-    for (const row of readCircuits(db))
-      this.records.set(row.stage, { state: row.state, consecutiveFailures: row.consecutive_failures, openedAt: row.opened_at ? Date.parse(row.opened_at) : undefined });
-  }
-
-  get(stage: string): CircuitRecord {
-    return this.records.get(stage) ?? CLOSED;
-  }
-
-  set(stage: string, record: CircuitRecord): void {
-    const before = this.get(stage);
-    if (before.state === record.state && before.consecutiveFailures === record.consecutiveFailures && before.openedAt === record.openedAt) return;
-    this.records.set(stage, record);
-    const now = new Date().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO circuits (stage, state, consecutive_failures, opened_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (stage) DO UPDATE SET state = excluded.state, consecutive_failures = excluded.consecutive_failures, opened_at = excluded.opened_at, updated_at = excluded.updated_at`,
-      )
-      .run(stage, record.state, record.consecutiveFailures, record.openedAt === undefined ? null : new Date(record.openedAt).toISOString(), now);
-    if (before.state !== record.state)
-      recordTransition(this.db, stage, before.state, record.state, record.consecutiveFailures, this.runId, record.state === "closed" ? "attempt succeeded" : record.state === "open" ? "failure threshold reached" : "recovery time passed");
-  }
+// Loaded once per run into the RunState; changes come back as circuit-changed events,
+// which the recorder writes (a run holds the lock: nobody else writes them meanwhile).
+export function loadCircuits(db: Db): Map<string, CircuitRecord> {
+  return new Map(readCircuits(db).map((row) => [row.stage, { state: row.state, consecutiveFailures: row.consecutive_failures, openedAt: row.opened_at ? Date.parse(row.opened_at) : undefined }]));
 }
 
 export function recordTransition(db: Db, stage: string, from: string, to: string, failures: number, runId: string | null, reason: string): void {

@@ -124,6 +124,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE stage_runs ADD COLUMN depends_on TEXT;
   `,
+  // 4: stage rows are written as each stage reaches a final state, so their order of
+  // insertion is no longer the config's: keep the stage's position in the run.
+  `
+  ALTER TABLE stage_runs ADD COLUMN position INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

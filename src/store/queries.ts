@@ -102,11 +102,28 @@ export interface RunDetails {
 export function runDetails(db: Db, run: RunRow): RunDetails {
   return {
     run,
-    stages: db.prepare("SELECT * FROM stage_runs WHERE run_id = ? ORDER BY rowid" /* written in declaration order */).all(run.id) as StageRunRow[],
+    stages: db.prepare("SELECT * FROM stage_runs WHERE run_id = ? ORDER BY position, rowid" /* position: the config's order */).all(run.id) as StageRunRow[],
     attempts: db.prepare("SELECT * FROM attempts WHERE run_id = ? ORDER BY started_at, stage, attempt").all(run.id) as AttemptRow[],
     rollbacks: db.prepare("SELECT * FROM rollbacks WHERE run_id = ? ORDER BY seq").all(run.id) as RollbackRow[],
     health: db.prepare("SELECT * FROM health_checks WHERE run_id = ? ORDER BY checked_at").all(run.id) as HealthRow[],
   };
+}
+
+/** What `down --undo` undoes: the run's stages that became ready and whose cleanup has not run successfully yet, oldest first. */
+export function stagesToUndo(db: Db, runId: string): string[] {
+  const rows = db
+    .prepare(
+      `SELECT stage FROM stage_runs s WHERE run_id = ? AND status = 'ready'
+         AND NOT EXISTS (SELECT 1 FROM rollbacks r WHERE r.run_id = s.run_id AND r.stage = s.stage AND r.status = 'ok')
+       ORDER BY finished_at, position`,
+    )
+    .all(runId) as { stage: string }[];
+  return rows.map((r) => r.stage);
+}
+
+/** `down` numbers its rollbacks after those already recorded for the run. */
+export function lastRollbackSeq(db: Db, runId: string): number {
+  return (db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM rollbacks WHERE run_id = ?").get(runId) as { seq: number }).seq;
 }
 
 // For critical-path-first scheduling: each stage's median duration over its last five

@@ -4,7 +4,7 @@ import { backoffDelay } from "../../src/engine/backoff.js";
 import { admit, afterAttempt, CLOSED } from "../../src/engine/circuit-breaker.js";
 import { outputEnvName, outputsToEnv, parseOutputs } from "../../src/engine/outputs.js";
 import { Heap } from "../../src/util/heap.js";
-import { makeRedactor, secretValues } from "../../src/util/redact.js";
+import { Redactor, secretsFromEnv } from "../../src/redact/redactor.js";
 
 describe("backoff", () => {
   const backoff = { initialMs: 1000, maxMs: 30_000, factor: 2, jitter: false };
@@ -44,13 +44,13 @@ describe("circuit breaker decisions", () => {
 
 describe("redaction", () => {
   it("finds values of secret-looking names and settings.secrets, longest first", () => {
-    const values = secretValues([{ API_TOKEN: "abcd1234", db_password: "hunter2!", PATH: "/usr/bin", SHORT_KEY: "ab", MY_VAR: "visible-or-not" }], ["MY_VAR"]);
+    const values = secretsFromEnv([{ API_TOKEN: "abcd1234", db_password: "hunter2!", PATH: "/usr/bin", SHORT_KEY: "ab", MY_VAR: "visible-or-not" }], ["MY_VAR"]);
     expect(values.sort()).toEqual(["abcd1234", "hunter2!", "visible-or-not"]);
   });
   it("replaces every occurrence, and is absent when there is nothing to hide", () => {
-    const redact = makeRedactor(["s3cret", "s3cret-long"]);
-    expect(redact?.("a s3cret-long and s3cret, s3cret")).toBe("a *** and ***, ***");
-    expect(makeRedactor([])).toBeUndefined();
+    const redactor = new Redactor(["s3cret", "s3cret-long"]);
+    expect(redactor.redact("a s3cret-long and s3cret, s3cret")).toBe("a *** and ***, ***");
+    expect(new Redactor([]).active).toBe(false);
   });
 });
 

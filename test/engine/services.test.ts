@@ -107,7 +107,7 @@ describe("supervised services", () => {
     const port = await freePort();
     const once = path.join(project.dir, "crashed-once");
     const result = await up(
-      `version: 1\nstages:\n${service("api", port, `    health: { http: "http://127.0.0.1:${port}/health", interval: 30ms, retries: 50 }\n    backoff: { initial: 800ms, jitter: false }\n`, { CRASH_AFTER_MS: 150, CRASH_ONCE_FILE: once })}  slow:\n    command: sleep 0.6\n  needs-api:\n    depends_on: [api, slow]\n    command: [node, -e, "fetch('http://127.0.0.1:${port}/health').then(r => process.exit(r.ok ? 0 : 1))"]\n    retries: 0\n`,
+      `version: 1\nstages:\n${service("api", port, `    health: { http: "http://127.0.0.1:${port}/health", interval: 30ms, retries: 50 }\n    backoff: { initial: 800ms, jitter: false }\n`, { CRASH_AFTER_READY_MS: 150, CRASH_ONCE_FILE: once })}  slow:\n    command: sleep 0.6\n  needs-api:\n    depends_on: [api, slow]\n    command: [node, -e, "fetch('http://127.0.0.1:${port}/health').then(r => process.exit(r.ok ? 0 : 1))"]\n    retries: 0\n`,
       ["--check"],
     );
     expect(result.code).toBe(0);
@@ -131,7 +131,7 @@ describe("supervised services", () => {
     const port = await freePort();
     const once = path.join(project.dir, "crashed-once");
     const result = await up(
-      `version: 1\nstages:\n  unrelated: { command: "true" }\n  config: { command: "echo X=from-config >> $NETRA_OUTPUT" }\n  api:\n    kind: service\n    depends_on: [config]\n    command: test "$NETRA_CONFIG_X" = from-config || exit 9; exec node ${SERVICE} api\n    env: { PORT: "${port}", CRASH_AFTER_MS: "150", CRASH_ONCE_FILE: "${once}" }\n    health: { tcp: "127.0.0.1:${port}", interval: 30ms, retries: 50 }\n    backoff: { initial: 300ms, jitter: false }\n    circuit_breaker: { threshold: 2 }\n  slow: { command: "sleep 0.8" }\n  needs-api: { depends_on: [api, slow], command: "true" }\n`,
+      `version: 1\nstages:\n  unrelated: { command: "true" }\n  config: { command: "echo X=from-config >> $NETRA_OUTPUT" }\n  api:\n    kind: service\n    depends_on: [config]\n    command: test "$NETRA_CONFIG_X" = from-config || exit 9; exec node ${SERVICE} api\n    env: { PORT: "${port}", CRASH_AFTER_READY_MS: "150", CRASH_ONCE_FILE: "${once}" }\n    health: { tcp: "127.0.0.1:${port}", interval: 30ms, retries: 50 }\n    backoff: { initial: 300ms, jitter: false }\n    circuit_breaker: { threshold: 2 }\n  slow: { command: "sleep 0.8" }\n  needs-api: { depends_on: [api, slow], command: "true" }\n`,
       ["needs-api", "--check"],
     );
     expect(result.code).toBe(0);
@@ -157,7 +157,7 @@ describe("supervised services", () => {
   it("a crash loop opens the circuit breaker instead of restarting forever", async () => {
     const port = await freePort();
     const result = await up(
-      `version: 1\nstages:\n${service("api", port, `    restart: always\n    backoff: { initial: 20ms, jitter: false }\n    circuit_breaker: { threshold: 3 }\n    health: { tcp: "127.0.0.1:${port}", interval: 20ms }\n`, { CRASH_AFTER_MS: 150 })}`,
+      `version: 1\nstages:\n${service("api", port, `    restart: always\n    backoff: { initial: 20ms, jitter: false }\n    circuit_breaker: { threshold: 3 }\n    health: { tcp: "127.0.0.1:${port}", interval: 20ms }\n`, { CRASH_AFTER_READY_MS: 150 })}`,
     );
     expect(result.code).toBe(1);
     const events = parseEvents(result.stdout);
@@ -172,13 +172,12 @@ describe("supervised services", () => {
       `version: 1\nstages:\n${service("db", p1, `    health: { tcp: "127.0.0.1:${p1}", interval: 30ms }\n`)}  migrate:\n    depends_on: [db]\n    command: "true"\n    cleanup: echo migrate-cleanup >> undo\n${service("api", p2, `    depends_on: [migrate]\n    health: { tcp: "127.0.0.1:${p2}", interval: 30ms }\n`)}`,
     );
     let pid = 0;
-    let stdout = "";
-    const running = runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir, onSpawn: (p) => (pid = p) });
-    await waitFor(() => processesMatching(`${SERVICE} api`).length > 0);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    let seen = "";
+    const running = runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir, onSpawn: (p) => (pid = p), onStdout: (text) => (seen = text) });
+    await waitFor(() => /press Ctrl-C to stop/.test(seen) && /^api │ listening on \d+$/m.test(seen));
     process.kill(pid, "SIGINT");
     const result = await running;
-    stdout = result.stdout;
+    const stdout = result.stdout;
     expect(result.code).toBe(130);
     expect(stdout).toMatch(/all ready; 2 services running \(db, api\) — press Ctrl-C to stop/);
     // The contract: a foreground teardown is recorded with reason `teardown`.

@@ -274,6 +274,8 @@ describe("output modes", () => {
       "stage-ready",
       "stage-started",
       "process-started",
+      // The failure counts toward b's circuit breaker (closed, 1 consecutive failure).
+      "circuit-changed",
       "attempt-failed",
       "stage-failed",
       "run-finished",

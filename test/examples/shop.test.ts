@@ -41,7 +41,7 @@ describe("examples/shop", () => {
 
     const [run] = queryDb(state, "SELECT status, exit_code FROM runs");
     expect(run).toEqual({ status: "ready", exit_code: 0 });
-    expect(queryDb(state, "SELECT stage, status FROM stage_runs ORDER BY rowid")).toEqual(
+    expect(queryDb(state, "SELECT stage, status FROM stage_runs ORDER BY position")).toEqual(
       ["tools", "postgres-init", "postgres", "redis", "migrate", "api", "smoke"].map((stage) => ({ stage, status: "ready" })),
     );
     const rollbacks = queryDb<{ stage: string; reason: string; status: string }>(state, "SELECT stage, reason, status FROM rollbacks ORDER BY seq");

@@ -20,6 +20,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   /** Called once the process is spawned, e.g. to send it a signal later. */
   onSpawn?: (pid: number) => void;
+  /** Called with everything printed on stdout so far, each time more arrives: wait on what a user would see. */
+  onStdout?: (stdout: string) => void;
   timeoutMs?: number;
 }
 
@@ -43,7 +45,10 @@ export function runCommand(file: string, args: string[], options: CliOptions = {
     const child = spawn(file, args, { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+      options.onStdout?.(stdout);
+    });
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 25_000);
     child.on("error", reject);

@@ -5,6 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { waitFor } from "../helpers/processes.js";
 import { queryDb } from "../helpers/db.js";
 
 let project: TempProject;
@@ -33,8 +34,10 @@ describe("the run lock", () => {
 
   it("--wait-lock waits for the holder to finish", async () => {
     const file = project.write("startup.yaml", `version: 1\nstages:\n  hold: { command: "sleep 1" }\n`);
-    const first = runCli(["up", "-c", file], { cwd: project.dir });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    let seen = "";
+    const first = runCli(["up", "-c", file], { cwd: project.dir, onStdout: (text) => (seen = text) });
+    // Once its stage runs, the first one holds the lock.
+    await waitFor(() => seen.includes("[hold] started"));
     const second = await runCli(["up", "-c", file, "--wait-lock", "10s"], { cwd: project.dir });
     expect((await first).code).toBe(0);
     expect(second.code).toBe(0);

@@ -2,19 +2,21 @@
 // recording everything, apply retention, exit with the run's code.
 import { writeFileSync } from "node:fs";
 import { parseDuration } from "../../config/duration.js";
-import { newRunId, startRun } from "../../engine/run.js";
+import type { EventSink } from "../../engine/event-sink.js";
+import { INTERNAL_ERROR_EXIT, newRunId, startRun, type RunHandle } from "../../engine/run.js";
+import type { InterruptSignal } from "../../engine/run-state.js";
 import { buildPlan, selectStages } from "../../graph/plan.js";
 import { renderJunit } from "../../output/junit.js";
 import { createStepSummary } from "../../output/github.js";
 import { createRenderer } from "../../output/renderer.js";
-import { DbCircuitStore, resetCircuits } from "../../store/circuits.js";
+import { loadCircuits, resetCircuits } from "../../store/circuits.js";
 import { durationEstimates, findRun, prune, runDetails } from "../../store/queries.js";
 import { RunRecorder } from "../../store/recorder.js";
-import { describeHolder, openSession } from "../../store/session.js";
-import { resolveOutputMode, resolveStateDir, type CommonOptions } from "../options.js";
+import { resolveOutputMode, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
+import { createRunSink, openRunContext } from "../run-context.js";
 import { ExitCode, UsageError } from "../exit.js";
-import { err, out } from "../io.js";
+import { debugEnabled, err, out } from "../io.js";
 
 export interface UpOptions extends CommonOptions {
   concurrency?: string;
@@ -42,7 +44,8 @@ export function parseWait(value: string | undefined): number {
 }
 
 export async function run(names: string[], options: UpOptions): Promise<number> {
-  const { config, analysis } = loadConfigOrExit(options);
+  const loaded = loadConfigOrExit(options);
+  const { config, analysis } = loaded;
   const selection = selectStages(config, names);
   if (!selection.ok) throw new UsageError(`unknown stage "${selection.unknown}"`, selection.hint ?? "run `netra-start plan` to list the stages");
   const concurrency = parseConcurrency(options.concurrency, config.settings.concurrency);
@@ -60,29 +63,27 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     return ExitCode.ready;
   }
 
-  const stateDir = resolveStateDir(options, config.path);
   const runId = newRunId();
-  const session = await openSession(stateDir, ["up", ...names].join(" "), waitMs, runId);
-  if (!session.ok) {
-    err(`another run holds the lock on ${stateDir}: ${describeHolder(session.holder)}`);
-    err(`hint: wait for it to finish, pass --wait-lock 30s, or use another --state-dir`);
-    return ExitCode.locked;
-  }
-  const { db } = session;
+  const command = ["up", ...names].join(" ");
+  const ctx = await openRunContext(loaded, options, command, { waitMs, runId, hint: "wait for it to finish, pass --wait-lock 30s, or use another --state-dir" });
+  const { db, stateDir } = ctx;
   try {
-    if (session.takenOver) err(`warning: took over the lock from ${describeHolder(session.takenOver)}, which is no longer running`);
-    for (const a of session.abandoned)
-      err(`warning: run ${a.runId} (pid ${a.pid}) was abandoned by its supervisor; recorded as abandoned${a.stoppedGroups.length ? `, ended ${a.stoppedGroups.length} process group(s) it left running` : ""}`);
     if (options.resetCircuits) {
       const reset = resetCircuits(db, undefined);
       if (reset.length > 0) err(`circuits reset: ${reset.join(", ")}`);
     }
 
     const plan = buildPlan(selection.stages, durationEstimates(db));
-    const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command: ["up", ...names].join(" ") }, stateDir);
+    const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command }, stateDir);
     const lines = new Map(config.stages.map((s) => [s.name, s.line]));
     const renderer = await createRenderer(mode, process.env, { file: analysis.location.shown, lineOf: (stage) => lines.get(stage) ?? 0 });
     const summary = process.env.GITHUB_STEP_SUMMARY ? createStepSummary(process.env.GITHUB_STEP_SUMMARY, config.name) : undefined;
+    // The record first: what the screen shows must already be in the database.
+    const sink = createRunSink(ctx, [
+      { name: "the report database", onEvent: (event) => recorder.onEvent(event) },
+      renderer,
+      ...(summary ? [{ name: "the GitHub step summary", onEvent: summary }] : []),
+    ]);
     const handle = startRun({
       config,
       plan,
@@ -92,21 +93,15 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       rollback: options.rollback !== false && config.settings.rollback,
       allowDegraded: Boolean(options.allowDegraded),
       holdServices: !options.check,
-      circuits: new DbCircuitStore(db, runId),
-      // The record first: what the screen shows must already be in the database.
-      emit: (event) => {
-        recorder.onEvent(event);
-        renderer.onEvent(event);
-        summary?.(event);
-      },
+      sink,
+      redactor: ctx.redactor,
+      circuits: loadCircuits(db),
     });
-    const onSigint = () => handle.interrupt("SIGINT");
-    const onSigterm = () => handle.interrupt("SIGTERM");
-    process.on("SIGINT", onSigint);
-    process.on("SIGTERM", onSigterm);
+    const stopSignals = onSignals((signal) => handle.interrupt(signal));
+    const stopGuard = guardAgainstBugs(sink, handle);
     try {
       const { exitCode } = await handle.done;
-      recorder.flush();
+      recorder.close();
       await renderer.close();
       if (options.junit) {
         const recorded = findRun(db, runId);
@@ -115,10 +110,48 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       prune(db, stateDir, config.settings.retention);
       return exitCode;
     } finally {
-      process.off("SIGINT", onSigint);
-      process.off("SIGTERM", onSigterm);
+      stopSignals();
+      stopGuard();
     }
   } finally {
-    session.close();
+    ctx.close();
   }
 }
+
+// SIGINT, SIGTERM and SIGHUP all tear down (a closed terminal must not orphan services).
+function onSignals(interrupt: (signal: InterruptSignal) => void): () => void {
+  const signals: InterruptSignal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const handlers = signals.map((signal) => [signal, () => interrupt(signal)] as const);
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}
+
+// An exception nobody caught, anywhere in this process, during a run: if a renderer
+// threw it on its own timer, that renderer is replaced; otherwise it is a bug — say so
+// once, stop, tear everything down and record the run as failed (exit 70). A teardown
+// that cannot finish is bounded: the process exits with 70 anyway.
+function guardAgainstBugs(sink: EventSink, handle: RunHandle): () => void {
+  let reported = false;
+  const onError = (error: unknown) => {
+    if (sink.failAsync(error)) return;
+    if (!reported) {
+      reported = true;
+      err(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+      err("This is a bug in netra-start; please report it with the output of DEBUG=netra-start. Stopping everything that was started.");
+      if (debugEnabled() && error instanceof Error && error.stack) err(error.stack);
+      setTimeout(() => process.exit(INTERNAL_ERROR_EXIT), TEARDOWN_BOUND_MS).unref();
+    }
+    handle.abort(error);
+  };
+  process.on("uncaughtException", onError);
+  process.on("unhandledRejection", onError);
+  return () => {
+    process.off("uncaughtException", onError);
+    process.off("unhandledRejection", onError);
+  };
+}
+
+/** How long a teardown after a bug may take before the process gives up and exits 70. */
+const TEARDOWN_BOUND_MS = 60_000;

@@ -21,7 +21,7 @@ export interface ProbeContext {
 export async function probeOnce(probe: HealthProbe, ctx: ProbeContext): Promise<ProbeResult> {
   switch (probe.type) {
     case "command": {
-      const run = startProcess({ command: probe.command, cwd: ctx.cwd, env: ctx.env, timeoutMs: ctx.timeoutMs, killTimeoutMs: 1000, signal: ctx.signal, log: undefined });
+      const run = startProcess({ command: probe.command, cwd: ctx.cwd, env: ctx.env, timeoutMs: ctx.timeoutMs, killTimeoutMs: 1000, signal: ctx.signal, log: undefined, redactor: undefined });
       const outcome = await run.outcome;
       const last = run.lines.lastLines().at(-1);
       if (outcome.kind === "exit") return { ok: outcome.exitCode === 0, detail: outcome.exitCode === 0 ? "exit code 0" : `exit code ${outcome.exitCode}${last ? `: ${last}` : ""}` };

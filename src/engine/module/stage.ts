@@ -19,10 +19,13 @@ export function prepareModule(stage: Stage, modulePath: string, attempt: number,
   return {
     path: modulePath,
     result(): HostResult | undefined {
+      // Read once and removed: it may hold init()'s raw outputs, secrets among them.
       try {
         return JSON.parse(readFileSync(resultFile, "utf8")) as HostResult;
       } catch {
         return undefined;
+      } finally {
+        rmSync(resultFile, { force: true });
       }
     },
   };

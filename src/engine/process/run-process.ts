@@ -9,6 +9,7 @@ import { OutputLines } from "./output-lines.js";
 import { groupAlive, terminateGroup } from "./process-group.js";
 import { spawnChild } from "./spawn-child.js";
 import type { StageLog } from "./stage-log.js";
+import type { Redactor } from "../../redact/redactor.js";
 
 export type ProcessOutcome =
   | { kind: "exit"; exitCode: number }
@@ -26,6 +27,8 @@ export interface ProcessSpec {
   killTimeoutMs: number;
   signal: AbortSignal | undefined;
   log: StageLog | undefined;
+  /** Output is redacted as it arrives, before the log, the tail or any line watcher sees it. */
+  redactor: Redactor | undefined;
   onLine?: (line: string) => void;
 }
 
@@ -77,14 +80,20 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   spec.signal?.addEventListener("abort", onAbort, { once: true });
   if (spec.signal?.aborted) onAbort();
 
-  // Output goes to the log (synchronously: see stage-log.ts) and through the line
-  // splitter for the tail.
+  // Output is redacted first (a secret split across chunks is held back until it can be
+  // masked whole), then goes to the log (synchronously: see stage-log.ts) and through the
+  // line splitter for the tail. One redacting stream per pipe: two pipes interleave.
+  const take = (text: string) => {
+    if (text === "") return;
+    lines.push(text);
+    spec.log?.write(text);
+  };
+  const flushes: (() => void)[] = [];
   for (const stream of child.output) {
+    const redacting = spec.redactor?.stream();
     stream.setEncoding("utf8");
-    stream.on("data", (chunk: string) => {
-      lines.push(chunk);
-      spec.log?.write(chunk);
-    });
+    stream.on("data", (chunk: string) => take(redacting ? redacting.write(chunk) : chunk));
+    if (redacting) flushes.push(() => take(redacting.end()));
   }
 
   // A task's main process is done: whatever it left running in its group (a stray `&`
@@ -96,6 +105,7 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
     if (timer) clearTimeout(timer);
     spec.signal?.removeEventListener("abort", onAbort);
     await stopping;
+    for (const flush of flushes) flush();
     lines.flush();
     if (end.kind === "spawn-error") return { kind: "spawn-error", message: spawnErrorMessage(end.error, file) };
     if (ending) return { kind: ending };

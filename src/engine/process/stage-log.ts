@@ -7,46 +7,31 @@
 // every stage (the 1000-stage chain benchmark measured it). Memory stays constant
 // however much a stage prints: nothing is queued.
 import { closeSync, openSync, writeSync } from "node:fs";
-
-/** Redaction is line by line, so a secret split across two chunks is still caught. */
-const MAX_PENDING = 64 * 1024;
+import type { Redactor } from "../../redact/redactor.js";
 
 export class StageLog {
   private fd: number | undefined;
   private failed = false;
-  private pending = "";
 
   constructor(
     readonly path: string,
-    private readonly redact: ((text: string) => string) | undefined,
+    private readonly redactor: Redactor | undefined,
   ) {}
 
+  /** A line of our own (attempt n, its error, cleanup): it may quote a secret, so it is redacted. */
   mark(text: string): void {
-    this.flushPending();
-    this.append(`--- ${new Date().toISOString()} ${text}\n`);
+    const line = `--- ${new Date().toISOString()} ${text}\n`;
+    this.append(this.redactor ? this.redactor.redact(line) : line);
   }
 
+  /** The stage's output, already redacted by its process's redacting stream. */
   write(text: string): void {
-    if (!this.redact) return this.append(text);
-    const buffered = this.pending + text;
-    const end = buffered.lastIndexOf("\n") + 1;
-    if (end === 0 && buffered.length < MAX_PENDING) {
-      this.pending = buffered;
-      return;
-    }
-    this.pending = end === 0 ? "" : buffered.slice(end);
-    this.append(this.redact(end === 0 ? buffered : buffered.slice(0, end)));
+    this.append(text);
   }
 
   close(): void {
-    this.flushPending();
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-  }
-
-  private flushPending(): void {
-    if (this.pending && this.redact) this.append(this.redact(this.pending));
-    this.pending = "";
   }
 
   // A full disk or a removed state dir must not crash the supervisor: the run goes on
