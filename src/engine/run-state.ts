@@ -220,7 +220,7 @@ export class RunState {
     if (!canTransition(from, to)) throw new IllegalTransition(entry.stage.name, from, to);
     const now = this.clock();
     const event = this.apply(entry, from, to, details, now);
-    entry.status = to;
+    entry.status = to; // the one assignment
     // A stage's row is written when it reaches a final state: the event carries it.
     if (ROW_EVENTS.has(event.type)) (event as { result?: StageResult }).result = resultOf(entry);
     this.emit(event);

@@ -1,6 +1,7 @@
 // `--output tty`: the listr2 live view, seen on a real pseudo-terminal.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { tempProject, type TempProject } from "../helpers/cli.js";
+import { processesMatching, waitFor } from "../helpers/processes.js";
 import { runOnTerminal } from "../helpers/terminal.js";
 
 let project: TempProject;
@@ -57,4 +58,61 @@ it("stays readable on a terminal that reports no width", async () => {
   const run = await up(`version: 1\nstages:\n  only-one: { command: "sleep 0.3" }\n`, 0);
   expect(run.code).toBe(0);
   expect(run.screen).toContainEqual(expect.stringMatching(/^✔ only-one \d+ms$/));
+});
+
+// The crash that opened "One run state…": a service that prints after it is ready took
+// the live view down (listr2: "Cannot read properties of undefined (reading 'write')"),
+// exit 1 with a stack trace, and left the service running.
+it("a service that prints before, during and after readiness, beside a retrying task; Ctrl-C ends it with 130 and nothing left", async () => {
+  const marker = `chatty-${process.pid}-${Date.now()}`;
+  project.write("chatty.sh", `i=0; while :; do i=$((i+1)); echo "${marker} line $i"; sleep 0.01; done\n`);
+  project.write(
+    "startup.yaml",
+    `version: 1
+stages:
+  chatty:
+    kind: service
+    command: sh chatty.sh
+    health: { log: "line 30$", interval: 50ms }
+  flaky:
+    command: test -f marker || { touch marker; echo "not yet"; exit 1; }
+    retries: 2
+    backoff: { initial: 400ms, jitter: false }
+  after:
+    depends_on: [chatty, flaky]
+    command: "true"
+`,
+  );
+  let signalled = false;
+  const run = await runOnTerminal(["up", "-c", "startup.yaml", "--output", "tty", "--state-dir", "state"], {
+    cwd: project.dir,
+    columns: 100,
+    onOutput: (raw, pid) => {
+      // Interrupt only once the service has gone on printing well after "all ready".
+      const afterReady = raw.split("press Ctrl-C to stop")[1] ?? "";
+      if (!signalled && pid && /line \d+/.test(afterReady) && (afterReady.match(/line \d+/g) ?? []).length >= 50) {
+        signalled = true;
+        process.kill(pid, "SIGINT");
+      }
+    },
+  });
+  const screen = run.screen.join("\n");
+  expect(signalled, screen).toBe(true);
+  expect(run.code, screen).toBe(130);
+  expect(screen).not.toMatch(/TypeError|at .*\(file:/);
+  expect(screen).toMatch(/retrying in \d+ms \(attempt 2\/3\)|✔ flaky \d+(ms|\.\d+s), 2 attempts/);
+  expect(screen).toMatch(/chatty │ chatty-\d+-\d+ line \d+/);
+  expect(screen).toMatch(/^interrupted in [\d.]+m?s \(exit 130\)/m);
+  await waitFor(() => processesMatching(marker).length === 0, 3000).catch(() => undefined);
+  expect(processesMatching(marker)).toEqual([]);
+});
+
+it("200 stages, 8 at a time, on a terminal: all ready, the summary lists every stage", async () => {
+  const stages = Array.from({ length: 200 }, (_, i) => `  s${i}: { command: "sleep 0.0${i % 5}"${i >= 8 ? `, depends_on: [s${i - 8}]` : ""} }`).join("\n");
+  const run = await up(`version: 1\nsettings: { concurrency: 8 }\nstages:\n${stages}\n`);
+  expect(run.code, run.screen.join("\n")).toBe(0);
+  // A frame never shows more than the 8 running stages as running.
+  const running = (frame: string[]) => frame.filter((l) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏❯◼] s\d+/.test(l)).length;
+  expect(Math.max(...run.frames.map(running))).toBeLessThanOrEqual(8);
+  expect(run.screen.filter((l) => /^s\d+\s+✔ ready/.test(l))).toHaveLength(200);
 });

@@ -1,6 +1,7 @@
 // What a person sees of a program's live view: runs it on a pseudo-terminal (util-linux
 // `script`) and plays back what it wrote — cursor up, erase line, column 1, CR/LF, with
 // colours dropped — keeping the screen as it stood before each redraw (the frames).
+import { readFileSync } from "node:fs";
 import { BIN, runCommand } from "./cli.js";
 
 export interface TerminalRun {
@@ -13,12 +14,38 @@ export interface TerminalRun {
 
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
-export async function runOnTerminal(args: string[], options: { cwd: string; columns: number; env?: Record<string, string> }): Promise<TerminalRun> {
+export interface TerminalOptions {
+  cwd: string;
+  columns: number;
+  env?: Record<string, string>;
+  /** Everything drawn so far, each time more arrives, and the pid of netra-start itself (to signal it). */
+  onOutput?: (raw: string, pid: number | undefined) => void;
+  timeoutMs?: number;
+}
+
+export async function runOnTerminal(args: string[], options: TerminalOptions): Promise<TerminalRun> {
   const command = `stty cols ${options.columns} rows 60; exec ${quote(process.execPath)} ${[BIN, ...args].map(quote).join(" ")}`;
-  const result = await runCommand("script", ["-qfec", command, "/dev/null"], { cwd: options.cwd, env: { TERM: "xterm-256color", ...options.env } }).catch((error: Error) => {
+  let scriptPid = 0;
+  const result = await runCommand("script", ["-qfec", command, "/dev/null"], {
+    cwd: options.cwd,
+    env: { TERM: "xterm-256color", ...options.env },
+    timeoutMs: options.timeoutMs,
+    onSpawn: (pid) => (scriptPid = pid),
+    onStdout: (raw) => options.onOutput?.(raw, childOf(scriptPid)),
+  }).catch((error: Error) => {
     throw new Error(`cannot run util-linux \`script\` for a pseudo-terminal (apt-get install bsdutils): ${error.message}`);
   });
   return { code: result.code, raw: result.stdout, ...playBack(result.stdout) };
+}
+
+// `script` runs the command as its only child, in the pseudo-terminal's session.
+function childOf(pid: number): number | undefined {
+  try {
+    const first = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(" ")[0];
+    return first ? Number(first) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // ESC [ params command: the control sequences listr2 and chalk write.
