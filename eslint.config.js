@@ -15,6 +15,22 @@ export default tseslint.config(
     },
   },
   {
+    // A switch over a union handles every member (or says what the rest do, in a default).
+    files: ["src/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false }],
+    },
+  },
+  {
+    // Every consumer of the event stream names every event, with no default to hide in:
+    // a new event type is a lint error until each consumer decides what it means.
+    files: ["src/output/*-renderer.ts", "src/output/github.ts", "src/store/recorder.ts"],
+    rules: {
+      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false }],
+    },
+  },
+  {
     files: ["test/**", "bench/**", "bin/**", "demo/**", "fixtures/**", "examples/**", "scripts/**"],
     rules: { "no-console": "off" },
   },

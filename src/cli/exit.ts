@@ -1,16 +1,6 @@
 // Exit codes of the contract, and the one error type commands throw to choose one.
 // Only src/cli/main.ts turns these into a process exit.
-export const ExitCode = {
-  ready: 0,
-  failed: 1,
-  invalid: 2,
-  degraded: 3,
-  locked: 4,
-  /** An internal bug: not a user-facing outcome of the contract (EX_SOFTWARE). */
-  internal: 70,
-  sigint: 130,
-  sigterm: 143,
-} as const;
+export { ExitCode } from "../exit-codes.js";
 
 /** Thrown by a command that has already printed what the user needs to know. */
 export class ExitError extends Error {

@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { addCommonOptions, type CommonOptions } from "./options.js";
 import { ExitCode, ExitError, UsageError } from "./exit.js";
 import { debugEnabled, err } from "./io.js";
+import { StoreError } from "../store/store-error.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -35,7 +36,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) })
     .addHelpText(
       "after",
-      `\nExit codes: 0 ready · 1 failed · 2 invalid config or usage · 3 degraded · 4 lock held · 130/143 interrupted\nDocs: README.md and docs/ in the package.\n`,
+      `\nExit codes: 0 ready · 1 failed · 2 invalid config or usage · 3 degraded · 4 lock held · 70 internal error · 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM)\nDocs: README.md and docs/ in the package.\n`,
     );
 
   addCommonOptions(
@@ -173,8 +174,9 @@ function exitCodeFor(error: unknown): number {
     // --help and --version end through here with code 0; usage mistakes are exit 2.
     return error.exitCode === 0 ? 0 : ExitCode.invalid;
   }
-  if (error instanceof Error && error.name === "StoreError") {
-    err(`error: ${error.message}\nhint: ${(error as Error & { hint: string }).hint}`);
+  if (error instanceof StoreError) {
+    err(`error: ${error.message}\nhint: ${error.hint}`);
+    if (debugEnabled() && error.cause instanceof Error && error.cause.stack) err(error.cause.stack);
     return ExitCode.invalid;
   }
   if (error instanceof UsageError) {

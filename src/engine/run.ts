@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../config/types.js";
+import { ExitCode } from "../exit-codes.js";
 import type { Plan } from "../graph/plan.js";
 import type { Redactor } from "../redact/redactor.js";
 import type { CircuitRecord } from "./circuit-breaker.js";
@@ -44,7 +45,7 @@ export interface RunHandle {
 }
 
 /** EX_SOFTWARE: the run ended because of a bug in netra-start, not in a stage. */
-export const INTERNAL_ERROR_EXIT = 70;
+export const INTERNAL_ERROR_EXIT = ExitCode.internal;
 
 export function newRunId(date = new Date()): string {
   const stamp = date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
@@ -54,13 +55,15 @@ export function newRunId(date = new Date()): string {
 export function exitCodeFor(status: RunStatus, allowDegraded: boolean, signal?: InterruptSignal): number {
   switch (status) {
     case "ready":
-      return 0;
+      return ExitCode.ready;
     case "degraded":
-      return allowDegraded ? 0 : 3;
+      return allowDegraded ? ExitCode.ready : ExitCode.degraded;
     case "interrupted":
-      return signal === "SIGTERM" ? 143 : signal === "SIGHUP" ? 129 : 130;
-    default:
-      return 1;
+      return signal === "SIGTERM" ? ExitCode.sigterm : signal === "SIGHUP" ? ExitCode.sighup : ExitCode.sigint;
+    case "failed":
+    case "abandoned":
+    case "running":
+      return ExitCode.failed;
   }
 }
 

@@ -4,6 +4,7 @@ import { appendFileSync } from "node:fs";
 import type { Diagnostic } from "../config/diagnostic.js";
 import { formatDuration } from "../config/duration.js";
 import type { EngineEvent } from "../engine/events.js";
+import { unreachable } from "../engine/failure.js";
 
 export function escapeData(text: string): string {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -70,9 +71,30 @@ export function createStepSummary(file: string, name: string): (event: EngineEve
           // A summary that cannot be written must not change the run's result.
         }
         return;
-      default:
-        // Every other event leaves the summary as it is.
+      case "run-started":
+      case "stage-started":
+      case "stage-retrying":
+      case "stage-ready":
+      case "stage-skipped":
+      case "stage-cancelled":
+      case "service-exited":
+      case "service-restarted":
+      case "service-lost":
+      case "rollback-stage":
+      case "process-started":
+      case "stage-output":
+      case "service-output":
+      case "health-check":
+      case "attempt-failed":
+      case "circuit-changed":
+      case "outputs-saved":
+      case "services-running":
+      case "rollback-started":
+      case "rollback-finished":
+        // The summary is the end result: the rest of the stream leaves it as it is.
         return;
+      default:
+        return unreachable(event);
     }
   };
 }

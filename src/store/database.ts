@@ -5,18 +5,11 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
+import { StoreError } from "./store-error.js";
 
 export type Db = Database.Database;
 
-export class StoreError extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-    this.name = "StoreError";
-  }
-}
+export { StoreError };
 
 export function databasePath(stateDir: string): string {
   return path.join(stateDir, "netra.db");
@@ -49,10 +42,10 @@ export function openDatabase(stateDir: string, options: OpenOptions = {}): Db {
     if (error instanceof StoreError) throw error;
     const code = (error as { code?: string }).code ?? "";
     if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT")
-      throw new StoreError(`${file} is not a readable SQLite database (${code})`, `move it aside (mv ${file} ${file}.broken) and run again: a new one is created; \`netra-start doctor\` checks it`);
+      throw new StoreError(`${file} is not a readable SQLite database (${code})`, `move it aside (mv ${file} ${file}.broken) and run again: a new one is created; \`netra-start doctor\` checks it`, { cause: error });
     if (code === "SQLITE_READONLY" || code === "SQLITE_CANTOPEN")
-      throw new StoreError(`cannot write to ${file} (${code})`, `check the permissions of ${stateDir}, or pass --state-dir`);
-    throw new StoreError(`cannot use ${file}: ${(error as Error).message}`, "check the state dir, or pass --state-dir");
+      throw new StoreError(`cannot write to ${file} (${code})`, `check the permissions of ${stateDir}, or pass --state-dir`, { cause: error });
+    throw new StoreError(`cannot use ${file}: ${(error as Error).message}`, "check the state dir, or pass --state-dir", { cause: error });
   }
 }
 

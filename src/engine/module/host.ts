@@ -5,7 +5,7 @@
 //   node [--import tsx] host.js init|cleanup|health /path/to/module
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import type { StageContext, StageModule } from "../../index.js";
+import type { StageContext, StageModule } from "./types.js";
 
 type Action = "init" | "cleanup" | "health";
 
