@@ -73,7 +73,7 @@ stages:
   chatty:
     kind: service
     command: sh chatty.sh
-    health: { log: "line 30$", interval: 50ms }
+    health: { log: "line 30$", interval: 50ms, retries: 400 }
   flaky:
     command: test -f marker || { touch marker; echo "not yet"; exit 1; }
     retries: 2

@@ -82,7 +82,7 @@ describe("health probes", () => {
   it("log: ready when an output line matches; command: ready when it exits 0", async () => {
     const port = await freePort();
     const result = await up(
-      `version: 1\nstages:\n${service("db", port, `    health: { log: "ready to accept connections", interval: 50ms }\n`, { LISTEN_DELAY_MS: 200, READY_LINE: "database system is ready to accept connections" })}  task:\n    command: touch made\n    health: { command: test -f made, interval: 20ms }\n`,
+      `version: 1\nstages:\n${service("db", port, `    health: { log: "ready to accept connections", interval: 50ms, retries: 200 }\n`, { LISTEN_DELAY_MS: 200, READY_LINE: "database system is ready to accept connections" })}  task:\n    command: touch made\n    health: { command: test -f made, interval: 20ms, retries: 200 }\n`,
       ["--check"],
     );
     expect(result.code).toBe(0);
@@ -107,13 +107,14 @@ describe("supervised services", () => {
     const port = await freePort();
     const once = path.join(project.dir, "crashed-once");
     const result = await up(
-      `version: 1\nstages:\n${service("api", port, `    health: { http: "http://127.0.0.1:${port}/health", interval: 30ms, retries: 50 }\n    backoff: { initial: 800ms, jitter: false }\n`, { CRASH_AFTER_READY_MS: 150, CRASH_ONCE_FILE: once })}  slow:\n    command: sleep 0.6\n  needs-api:\n    depends_on: [api, slow]\n    command: [node, -e, "fetch('http://127.0.0.1:${port}/health').then(r => process.exit(r.ok ? 0 : 1))"]\n    retries: 0\n`,
+      `version: 1\nstages:\n${service("api", port, `    health: { http: "http://127.0.0.1:${port}/health", interval: 30ms, retries: 50 }\n    backoff: { initial: 800ms, jitter: false }\n`, { CRASH_AFTER_READY_MS: 150, CRASH_ONCE_FILE: once })}  slow:\n    command: until test -f ${once}; do sleep 0.02; done; sleep 0.3\n  needs-api:\n    depends_on: [api, slow]\n    command: [node, -e, "fetch('http://127.0.0.1:${port}/health').then(r => process.exit(r.ok ? 0 : 1))"]\n    retries: 0\n`,
       ["--check"],
     );
     expect(result.code).toBe(0);
     const events = parseEvents(result.stdout);
     const exited = eventsOf(events, "service-exited", "api")[0]!;
-    // \`slow\` ends ~0.6 s in, while api is down until ~1.1 s: only waiting makes needs-api pass.
+    // `slow` ends 0.3 s after api crashes, while api stays down for its 800 ms backoff:
+    // only waiting for the restart makes needs-api pass.
     expect(exited).toMatchObject({ restarting: true, exitCode: 1, delayMs: 800 });
     const restarted = eventsOf(events, "service-restarted", "api")[0]!;
     const dependent = eventsOf(events, "stage-started", "needs-api")[0]!;
@@ -131,12 +132,12 @@ describe("supervised services", () => {
     const port = await freePort();
     const once = path.join(project.dir, "crashed-once");
     const result = await up(
-      `version: 1\nstages:\n  unrelated: { command: "true" }\n  config: { command: "echo X=from-config >> $NETRA_OUTPUT" }\n  api:\n    kind: service\n    depends_on: [config]\n    command: test "$NETRA_CONFIG_X" = from-config || exit 9; exec node ${SERVICE} api\n    env: { PORT: "${port}", CRASH_AFTER_READY_MS: "150", CRASH_ONCE_FILE: "${once}" }\n    health: { tcp: "127.0.0.1:${port}", interval: 30ms, retries: 50 }\n    backoff: { initial: 300ms, jitter: false }\n    circuit_breaker: { threshold: 2 }\n  slow: { command: "sleep 0.8" }\n  needs-api: { depends_on: [api, slow], command: "true" }\n`,
+      `version: 1\nstages:\n  unrelated: { command: "true" }\n  config: { command: "echo X=from-config >> $NETRA_OUTPUT" }\n  api:\n    kind: service\n    depends_on: [config]\n    command: test "$NETRA_CONFIG_X" = from-config || exit 9; exec node ${SERVICE} api\n    env: { PORT: "${port}", CRASH_AFTER_READY_MS: "150", CRASH_ONCE_FILE: "${once}" }\n    health: { tcp: "127.0.0.1:${port}", interval: 30ms, retries: 50 }\n    backoff: { initial: 300ms, jitter: false }\n    circuit_breaker: { threshold: 2 }\n  slow: { command: "until test -f ${once}; do sleep 0.02; done; sleep 0.2" }\n  needs-api: { depends_on: [api, slow], command: "true" }\n`,
       ["needs-api", "--check"],
     );
     expect(result.code).toBe(0);
     const events = parseEvents(result.stdout);
-    expect(eventsOf(events, "service-restarted", "api")).toHaveLength(1);
+    expect(eventsOf(events, "service-restarted", "api"), result.stdout.split("\n").filter((l) => !l.includes("health-check")).join("\n")).toHaveLength(1);
     expect(finished(events).results.map((r) => r.name)).toEqual(["config", "api", "slow", "needs-api"]);
   });
 
@@ -157,7 +158,7 @@ describe("supervised services", () => {
   it("a crash loop opens the circuit breaker instead of restarting forever", async () => {
     const port = await freePort();
     const result = await up(
-      `version: 1\nstages:\n${service("api", port, `    restart: always\n    backoff: { initial: 20ms, jitter: false }\n    circuit_breaker: { threshold: 3 }\n    health: { tcp: "127.0.0.1:${port}", interval: 20ms }\n`, { CRASH_AFTER_READY_MS: 150 })}`,
+      `version: 1\nstages:\n${service("api", port, `    restart: always\n    backoff: { initial: 20ms, jitter: false }\n    circuit_breaker: { threshold: 3 }\n    health: { tcp: "127.0.0.1:${port}", interval: 20ms, retries: 500 }\n`, { CRASH_AFTER_READY_MS: 150 })}`,
     );
     expect(result.code).toBe(1);
     const events = parseEvents(result.stdout);
@@ -169,7 +170,7 @@ describe("supervised services", () => {
     const [p1, p2] = [await freePort(), await freePort()];
     const file = project.write(
       "startup.yaml",
-      `version: 1\nstages:\n${service("db", p1, `    health: { tcp: "127.0.0.1:${p1}", interval: 30ms }\n`)}  migrate:\n    depends_on: [db]\n    command: "true"\n    cleanup: echo migrate-cleanup >> undo\n${service("api", p2, `    depends_on: [migrate]\n    health: { tcp: "127.0.0.1:${p2}", interval: 30ms }\n`)}`,
+      `version: 1\nstages:\n${service("db", p1, `    health: { tcp: "127.0.0.1:${p1}", interval: 30ms, retries: 300 }\n`)}  migrate:\n    depends_on: [db]\n    command: "true"\n    cleanup: echo migrate-cleanup >> undo\n${service("api", p2, `    depends_on: [migrate]\n    health: { tcp: "127.0.0.1:${p2}", interval: 30ms, retries: 300 }\n`)}`,
     );
     let pid = 0;
     let seen = "";
