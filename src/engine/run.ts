@@ -109,8 +109,8 @@ export function startRun(options: RunOptions): RunHandle {
     stopNow();
   };
 
-  const done = (async () => {
-    const startedAt = Date.now();
+  const startedAt = Date.now();
+  const run = async () => {
     state.report({
       type: "run-started",
       runId,
@@ -168,7 +168,22 @@ export function startRun(options: RunOptions): RunHandle {
     const exitCode = cause?.by === "internal" ? INTERNAL_ERROR_EXIT : exitCodeFor(final, options.allowDegraded, state.interrupted);
     state.report({ type: "run-finished", runId, status: final, exitCode, durationMs: Date.now() - startedAt, results: state.results(), rolledBack, note });
     return { status: final, exitCode };
-  })();
+  };
+
+  // A bug in the run itself (not in a callback the guard in `up` catches): stop what is
+  // running, still say how the run ended, and exit 70 — never leave a service behind.
+  const done = run().catch(async (error: unknown) => {
+    abort(error);
+    await Promise.allSettled(state.stages.map((e) => e.service?.stop()));
+    const message = error instanceof Error ? error.message : String(error);
+    try {
+      const note = `internal error: ${message} — this is a bug in netra-start; running stages and services were stopped`;
+      state.report({ type: "run-finished", runId, status: "failed", exitCode: INTERNAL_ERROR_EXIT, durationMs: Date.now() - startedAt, results: state.results(), rolledBack: false, note });
+    } catch {
+      // The report itself failed: the exit code still says it.
+    }
+    return { status: "failed" as const, exitCode: INTERNAL_ERROR_EXIT };
+  });
 
   return { runId, state, done, interrupt, abort };
 }

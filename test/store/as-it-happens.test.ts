@@ -81,3 +81,14 @@ it("a bug during up: the message says so, services are torn down, the lock is re
   expect(queryDb(state, "SELECT COUNT(*) AS n FROM lock")).toEqual([{ n: 0 }]);
   expect(processesMatching(marker)).toEqual([]);
 });
+
+it("a bug in the teardown itself: services still stopped, run recorded as failed, exit 70", async () => {
+  const marker = `sleep 304${process.pid % 1000}`;
+  const file = project.write("startup.yaml", `version: 1\nstages:\n  svc: { kind: service, command: "${marker}" }\n  a: { command: "true", depends_on: [svc] }\n`);
+  const result = await runCli(["up", "-c", file, "--check", "--output", "plain"], { cwd: project.dir, env: { NETRA_START_FAULT: "rollback-started" } });
+  expect(result.code, result.stdout + result.stderr).toBe(70);
+  expect(result.stdout).toContain("internal error: injected fault after rollback-started — this is a bug in netra-start");
+  expect(queryDb(state, "SELECT status, exit_code FROM runs")).toEqual([{ status: "failed", exit_code: 70 }]);
+  expect(queryDb(state, "SELECT COUNT(*) AS n FROM lock")).toEqual([{ n: 0 }]);
+  expect(processesMatching(marker)).toEqual([]);
+});
