@@ -4,6 +4,7 @@
 // (the live view falls back to plain lines) or switched off, and the run goes on.
 import type { Redactor } from "../redact/redactor.js";
 import type { EngineEvent } from "./events.js";
+import { redactEvent } from "./redact-event.js";
 
 export interface Consumer {
   /** Said in the one warning if it fails: "the live view", "the report database". */
@@ -47,7 +48,7 @@ export function createEventSink(options: SinkOptions): EventSink {
   };
 
   const sink = ((event: EngineEvent) => {
-    const safe = options.redactor.active ? options.redactor.redactDeep(event) : event;
+    const safe = redactEvent(event, options.redactor);
     last = safe;
     for (let i = 0; i < consumers.length; i++) {
       try {

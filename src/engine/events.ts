@@ -50,7 +50,7 @@ export type TransitionEvent =
 /** Everything else that happens, reported through RunState.report(). */
 export type FactEvent =
   | { type: "run-started"; at: string; runId: string; name: string; stages: StageInfo[]; concurrency: number; logDir: string }
-  | { type: "process-started"; at: string; stage: string; attempt: number; role: "stage" | "cleanup"; pgid: number }
+  | { type: "process-started"; at: string; stage: string; attempt: number; role: "stage" | "cleanup" | "health"; pgid: number }
   | { type: "stage-output"; at: string; stage: string; line: string }
   | { type: "service-output"; at: string; stage: string; line: string }
   | { type: "health-check"; at: string; stage: string; ok: boolean; check: number; maxChecks: number; durationMs: number; detail: string }

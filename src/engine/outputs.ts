@@ -42,26 +42,36 @@ export function outputsToEnv(byStage: ReadonlyMap<string, Record<string, string>
 // A stage's outputs, from its $NETRA_OUTPUT file and its module's init(): values whose key
 // looks secret (or is listed in settings.secrets) are learned by the redactor before any
 // event carries them, and the file under the state dir is rewritten masked, mode 0600.
-// Dependents get the raw values from memory.
-export function saveOutputs(
-  stage: Stage,
+// Dependents get the raw values from memory. Also after a failed attempt: what it wrote
+// is a secret all the same, and its failure tail must not show it.
+export function learnOutputs(
   file: string,
   moduleOutputs: Record<string, string> | undefined,
-  ctx: { state: RunState; redactor: Redactor; secretNames: readonly string[] },
-): Record<string, string> {
+  ctx: { redactor: Redactor; secretNames: readonly string[] },
+): { outputs: Record<string, string>; secretKeys: string[]; learned: boolean } {
   const outputs = { ...readOutputs(file), ...moduleOutputs };
-  const keys = Object.keys(outputs);
-  if (keys.length === 0) return outputs;
-  const secretKeys = keys.filter((key) => isSecretName(key, ctx.secretNames));
-  for (const key of secretKeys) ctx.redactor.add(outputs[key] as string);
+  const secretKeys = Object.keys(outputs).filter((key) => isSecretName(key, ctx.secretNames));
+  let learned = false;
+  for (const key of secretKeys) learned = ctx.redactor.add(outputs[key] as string) || learned;
   if (existsSync(file)) {
     try {
       chmodSync(file, 0o600);
       if (secretKeys.length > 0) writeFileSync(file, ctx.redactor.redact(readFileSync(file, "utf8")), { mode: 0o600 });
     } catch {
-      // The values are in memory; a file we cannot rewrite is reported by the event below.
+      // The values are in memory; the outputs-saved event still names the file.
     }
   }
-  ctx.state.report({ type: "outputs-saved", stage: stage.name, file, keys, secretKeys });
-  return outputs;
+  return { outputs, secretKeys, learned };
+}
+
+export function saveOutputs(
+  stage: Stage,
+  file: string,
+  moduleOutputs: Record<string, string> | undefined,
+  ctx: { state: RunState; redactor: Redactor; secretNames: readonly string[] },
+): { outputs: Record<string, string>; learned: boolean } {
+  const { outputs, secretKeys, learned } = learnOutputs(file, moduleOutputs, ctx);
+  const keys = Object.keys(outputs);
+  if (keys.length > 0) ctx.state.report({ type: "outputs-saved", stage: stage.name, file, keys, secretKeys });
+  return { outputs, learned };
 }

@@ -8,7 +8,7 @@ import type { RollbackReason } from "./events.js";
 import { describeFailure } from "./failure.js";
 import { startProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
-import type { RunState } from "./run-state.js";
+import { canTransition, type RunState } from "./run-state.js";
 import type { Redactor } from "../redact/redactor.js";
 
 export interface RollbackOptions {
@@ -26,7 +26,11 @@ export interface RollbackOptions {
 // Every stage that became ready, newest first, that has something to stop or undo.
 export async function rollBack(options: RollbackOptions): Promise<{ failed: number }> {
   const { state } = options;
-  const items = state.readyNewestFirst().filter((entry) => entry.status !== "rolled-back" && (entry.service || entry.cleanup));
+  // A stage caught mid-restart by a bug cannot move to rolled-back: its process is still
+  // stopped, but it is left as it is.
+  const stranded = state.readyNewestFirst().filter((entry) => !canTransition(entry.status, "rolled-back"));
+  await Promise.allSettled(stranded.map((entry) => entry.service?.stop()));
+  const items = state.readyNewestFirst().filter((entry) => canTransition(entry.status, "rolled-back") && (entry.service || entry.cleanup));
   state.report({ type: "rollback-started", reason: options.reason, stages: items.map((i) => i.stage.name) });
   let failed = 0;
   let seq = options.firstSeq ?? 0;

@@ -64,6 +64,8 @@ export interface StageEntry {
   readonly service: ServiceHandle | undefined;
   /** Was ready at some point in this run (a service may be restarting or lost since). */
   readonly everReady: boolean;
+  /** What it was when rollback undid it: a service lost before the rollback stays failed in the record. */
+  readonly undoneFrom: StageStatus | undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -123,6 +125,7 @@ export class RunState {
         cleanup: undefined,
         service: undefined,
         everReady: false,
+        undoneFrom: undefined,
       };
       this.byName.set(stage.name, entry);
       return entry;
@@ -282,6 +285,7 @@ export class RunState {
       case "rolled-back": {
         const d = details as TransitionDetails["rolled-back"];
         entry.service = undefined;
+        entry.undoneFrom = from;
         return { type: "rollback-stage", at, stage, seq: d.seq, reason: d.reason, status: d.outcome, durationMs: d.durationMs, error: d.error };
       }
       case "pending":
@@ -328,11 +332,12 @@ export class RunState {
 
 // A stage's row in the report database says how its startup went: a stage rolled back
 // or stopped at teardown was ready (the rollbacks table says what happened after).
-export function recordedStatus(entry: Pick<StageEntry, "status" | "everReady">): RecordedStatus {
+export function recordedStatus(entry: Pick<StageEntry, "status" | "everReady" | "undoneFrom">): RecordedStatus {
   switch (entry.status) {
+    case "rolled-back":
+      return recordedStatus({ ...entry, status: entry.undoneFrom ?? "ready" });
     case "ready":
     case "restarting":
-    case "rolled-back":
       return "ready";
     case "failed":
       return "failed";

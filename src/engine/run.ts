@@ -1,7 +1,7 @@
 // One `up`: run id and log folder, the scheduler, rollback on failure or interrupt,
 // teardown of services, and the final status and exit code. Every status lives in the
 // RunState it creates; every event leaves through `sink`. Prints nothing.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../config/types.js";
 import { ExitCode } from "../exit-codes.js";
@@ -124,7 +124,8 @@ export function startRun(options: RunOptions): RunHandle {
       restart: (i, signal, firstAttempt) => runStage(stages[i]!, stageContext(i, signal, scheduler?.upstreamFor(i) ?? new Map(), firstAttempt)),
       onChange: (i, lost) => {
         scheduler?.servicesChanged(lost ? i : undefined);
-        if (lost && state.lostCritical) released.abort();
+        // Holding ends when a critical service is lost, or when no service is left to hold.
+        if (lost && (state.lostCritical || state.liveServices().length === 0)) released.abort();
       },
     });
     scheduler = new Scheduler({
@@ -162,6 +163,7 @@ export function startRun(options: RunOptions): RunHandle {
       await tearDown(state.runStatus() === "failed" ? "failure" : "teardown");
     }
 
+    removeModuleResults(path.join(logDir, "outputs"));
     const cause = state.stopped;
     if (cause?.by === "internal") note = `internal error: ${cause.message} — this is a bug in netra-start; everything was torn down`;
     const final = state.runStatus();
@@ -188,11 +190,31 @@ export function startRun(options: RunOptions): RunHandle {
   return { runId, state, done, interrupt, abort };
 }
 
-// Services run in the foreground, supervised, until Ctrl-C or until a critical one is
-// lost for good.
+// A module service's host leaves its result file (init()'s raw outputs) while it runs:
+// once the run is over, nothing may keep it.
+function removeModuleResults(dir: string): void {
+  try {
+    for (const name of readdirSync(dir)) if (name.endsWith(".result.json")) rmSync(path.join(dir, name), { force: true });
+  } catch {
+    // No outputs folder left: nothing to remove.
+  }
+}
+
+// Services run in the foreground, supervised, until Ctrl-C, until a critical one is lost
+// for good, or until none is left. A timer of our own keeps the process alive meanwhile:
+// were every service's process gone, Node would otherwise end with the wait unsettled
+// (exit 13) instead of finishing the run.
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
-    signal.addEventListener("abort", () => resolve(), { once: true });
+    const keepAlive = setInterval(() => undefined, 60_000);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearInterval(keepAlive);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -12,7 +12,7 @@ import { backoffDelay } from "./backoff.js";
 import { admit, afterAttempt } from "./circuit-breaker.js";
 import { describeFailure, isRetryable, type AttemptFailure } from "./failure.js";
 import { waitHealthy } from "./health/wait-healthy.js";
-import { outputsToEnv, saveOutputs } from "./outputs.js";
+import { learnOutputs, outputsToEnv, saveOutputs } from "./outputs.js";
 import type { RunState } from "./run-state.js";
 import { checkRequires } from "./preflight.js";
 import { startProcess, type ProcessOutcome, type RunningProcess } from "./process/run-process.js";
@@ -112,7 +112,8 @@ export function clockTime(epochMs: number): string {
 async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, log: StageLog): Promise<AttemptResult> {
   const outputFile = path.join(ctx.logDir, "outputs", `${stage.name}.env`);
   // The stage creates the file if it has outputs; only a retry must clear the last try's.
-  if (attempt > 1) rmSync(outputFile, { force: true });
+  // (Whatever a stage left there — even a directory — must not stop the next attempt.)
+  if (attempt > 1) rmSync(outputFile, { force: true, recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...ctx.baseEnv,
     ...stage.env,
@@ -158,24 +159,35 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     const outcome = await run.outcome;
     const hosted = module?.result();
     const failure = hosted && !hosted.ok ? ({ reason: "module-error", message: hosted.message ?? "module failed" } as const) : failureOf(outcome, stage.timeoutMs);
-    if (failure) return { ok: false, failure, tail: run.lines.lastLines(), exitCode: outcome.kind === "exit" ? outcome.exitCode : undefined };
+    if (failure) {
+      // Outputs written before it failed are secrets all the same: learn them, and mask
+      // what the stage printed of them before we knew.
+      if (learnOutputs(outputFile, hosted?.outputs, ctx).learned) log.redactAgain();
+      return { ok: false, failure, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: outcome.kind === "exit" ? outcome.exitCode : undefined };
+    }
     const effective = module ? withModuleHooks(stage, module.path, hosted) : stage;
     const health = await checkHealth(effective, ctx, env, () => logMatched, undefined);
     if (health) return { ok: false, failure: health, tail: run.lines.lastLines(), exitCode: 0 };
-    return { ok: true, outputs: saveOutputs(stage, outputFile, hosted?.outputs, ctx), service: undefined, cleanup: effective.cleanup };
+    const saved = saveOutputs(stage, outputFile, hosted?.outputs, ctx);
+    if (saved.learned) log.redactAgain();
+    return { ok: true, outputs: saved.outputs, service: undefined, cleanup: effective.cleanup };
   }
-  return awaitServiceReady(module ? withModuleHooks(stage, module.path, undefined) : stage, ctx, env, run, () => logMatched);
+  return awaitServiceReady(module ? withModuleHooks(stage, module.path, undefined) : stage, ctx, env, run, log, () => logMatched);
 }
 
 // A service is ready when its health check passes (at once without one); exiting first,
 // or not being healthy within `timeout`, fails the attempt and stops what it started.
-async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS.ProcessEnv, run: RunningProcess, logMatched: () => boolean): Promise<AttemptResult> {
+async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS.ProcessEnv, run: RunningProcess, log: StageLog, logMatched: () => boolean): Promise<AttemptResult> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), stage.timeoutMs);
   const signal = AbortSignal.any([ctx.signal, deadline.signal]);
   try {
     const health = await checkHealth(stage, { ...ctx, signal }, env, logMatched, run.outcome);
-    if (!health) return { ok: true, outputs: saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx), service: serviceHandle(stage, run), cleanup: stage.cleanup };
+    if (!health) {
+      const saved = saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx);
+      if (saved.learned) log.redactAgain();
+      return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: stage.cleanup };
+    }
     run.stop();
     await run.outcome;
     const failure: AttemptFailure = deadline.signal.aborted && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;
@@ -207,7 +219,7 @@ async function checkHealth(
   if (!stage.health) return undefined;
   const report = await waitHealthy({
     check: stage.health,
-    probe: { cwd: stage.cwd, env, signal: ctx.signal, logMatched },
+    probe: { cwd: stage.cwd, env, signal: ctx.signal, logMatched, onProcess: (pgid) => ctx.state.report({ type: "process-started", stage: stage.name, attempt: ctx.state.named(stage.name)?.attempts ?? 0, role: "health", pgid }) },
     exited,
     onCheck: (r) => ctx.state.report({ type: "health-check", stage: stage.name, ok: r.ok, check: r.check, maxChecks: r.maxChecks, durationMs: r.durationMs, detail: r.detail }),
   });

@@ -125,9 +125,22 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE stage_runs ADD COLUMN depends_on TEXT;
   `,
   // 4: stage rows are written as each stage reaches a final state, so their order of
-  // insertion is no longer the config's: keep the stage's position in the run.
+  // insertion is no longer the config's: keep the stage's position in the run. Health
+  // probe processes are recorded too (role 'health'), so that kill -9 recovery ends them:
+  // SQLite cannot change a CHECK, so the table is rebuilt.
   `
   ALTER TABLE stage_runs ADD COLUMN position INTEGER;
+  CREATE TABLE processes_v4 (
+    run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    stage       TEXT NOT NULL,
+    role        TEXT NOT NULL CHECK (role IN ('stage','cleanup','health')),
+    pgid        INTEGER NOT NULL,
+    started_at  TEXT NOT NULL
+  );
+  INSERT INTO processes_v4 SELECT run_id, stage, role, pgid, started_at FROM processes;
+  DROP TABLE processes;
+  ALTER TABLE processes_v4 RENAME TO processes;
+  CREATE INDEX processes_run ON processes (run_id);
   `,
 ];
 

@@ -1,6 +1,7 @@
 // `netra-start up`: load, plan, take the state dir's lock, run with live output while
 // recording everything, apply retention, exit with the run's code.
-import { writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { parseDuration } from "../../config/duration.js";
 import type { EventSink } from "../../engine/event-sink.js";
 import { INTERNAL_ERROR_EXIT, newRunId, startRun, type RunHandle } from "../../engine/run.js";
@@ -63,6 +64,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     return ExitCode.ready;
   }
 
+  if (options.junit) checkWritableFile(options.junit, "--junit");
   const runId = newRunId();
   const command = ["up", ...names].join(" ");
   const ctx = await openRunContext(loaded, options, command, { waitMs, runId, hint: "wait for it to finish, pass --wait-lock 30s, or use another --state-dir" });
@@ -115,6 +117,18 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     }
   } finally {
     ctx.close();
+  }
+}
+
+// An output path that cannot be written is a usage error before anything runs, not a
+// failure after a successful run.
+function checkWritableFile(file: string, flag: string): void {
+  const full = path.resolve(file);
+  if (existsSync(full) && statSync(full).isDirectory()) throw new UsageError(`${flag} ${file} is a directory`, `give a file name, e.g. ${flag} ${path.join(file, "startup.xml")}`);
+  try {
+    accessSync(path.dirname(full), constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${file}: cannot write in ${path.dirname(full)} (missing or not writable)`, `create the folder first, or choose another path`);
   }
 }
 

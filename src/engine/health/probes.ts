@@ -16,12 +16,15 @@ export interface ProbeContext {
   signal: AbortSignal;
   /** For `log` probes: has any output line matched so far? */
   logMatched: () => boolean;
+  /** A probe command started: its group is recorded, so a kill -9 of the supervisor cannot orphan it. */
+  onProcess?: (pgid: number) => void;
 }
 
 export async function probeOnce(probe: HealthProbe, ctx: ProbeContext): Promise<ProbeResult> {
   switch (probe.type) {
     case "command": {
       const run = startProcess({ command: probe.command, cwd: ctx.cwd, env: ctx.env, timeoutMs: ctx.timeoutMs, killTimeoutMs: 1000, signal: ctx.signal, log: undefined, redactor: undefined });
+      if (run.pid !== undefined) ctx.onProcess?.(run.pid);
       const outcome = await run.outcome;
       const last = run.lines.lastLines().at(-1);
       if (outcome.kind === "exit") return { ok: outcome.exitCode === 0, detail: outcome.exitCode === 0 ? "exit code 0" : `exit code ${outcome.exitCode}${last ? `: ${last}` : ""}` };

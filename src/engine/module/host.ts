@@ -24,7 +24,8 @@ const resultFile = process.env.NETRA_MODULE_RESULT;
 const context = JSON.parse(process.env.NETRA_MODULE_CONTEXT ?? "{}") as Omit<StageContext, "signal" | "log" | "env">;
 
 function report(result: HostResult): void {
-  if (resultFile) writeFileSync(resultFile, JSON.stringify(result));
+  // Private: init()'s outputs may be secrets (the supervisor masks or removes the file).
+  if (resultFile) writeFileSync(resultFile, JSON.stringify(result), { mode: 0o600 });
 }
 
 // Cancel and timeout arrive as SIGTERM: abort ctx.signal, give the function a moment to

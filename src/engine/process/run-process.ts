@@ -3,7 +3,8 @@
 // Not execa: the 1000-stage benchmark showed execa's per-process machinery (buffering,
 // cleanup hooks, its own kill handling) costing more than the budget, and we need none
 // of it; how the process is started is spawn-child.ts — see bench/chain-overhead.mjs.
-import { statSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { sleep } from "../../util/sleep.js";
 import type { Command } from "../../config/types.js";
 import { OutputLines } from "./output-lines.js";
 import { groupAlive, terminateGroup } from "./process-group.js";
@@ -41,6 +42,8 @@ export interface RunningProcess {
 }
 
 const TAIL_LINES = 20;
+/** How long output may keep flowing once a stage's process and group are gone. */
+const PIPE_GRACE_MS = 300;
 
 function argvOf(command: Command): [string, string[]] {
   if ("shell" in command) return ["/bin/sh", ["-c", command.shell]];
@@ -101,7 +104,23 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   const leftoversEnded = child.exited.then(() => {
     if (pid !== undefined && !stopping && groupAlive(pid)) stopping = terminateGroup(pid, spec.killTimeoutMs);
   });
-  const outcome = Promise.all([child.closed, leftoversEnded]).then(async ([end]): Promise<ProcessOutcome> => {
+  // The attempt ends when its process and its group are gone, not when its pipes close: a
+  // daemon that called setsid may hold them open forever. Read for a short grace (output
+  // still in the pipe), then stop, and say who held it.
+  const finished = child.exited.then(() => leftoversEnded).then(async () => {
+    const grace = new AbortController();
+    const drained = await Promise.race([child.closed.then(() => true), sleep(PIPE_GRACE_MS, grace.signal).then(() => false)]);
+    grace.abort(); // its timer must not keep the process alive
+    if (!drained) {
+      const holders = pipeHolders(child.fds(), spec.env);
+      child.release();
+      const note = `output pipe still held open after the stage's process exited${holders.length ? ` by ${holders.join(", ")}` : ""} (a daemon outside the stage's process group?); stopped reading it`;
+      spec.log?.mark(note);
+      lines.push(`\n[netra-start] ${note}\n`);
+    }
+    return child.ended;
+  });
+  const outcome = finished.then(async (end): Promise<ProcessOutcome> => {
     if (timer) clearTimeout(timer);
     spec.signal?.removeEventListener("abort", onAbort);
     await stopping;
@@ -114,6 +133,49 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   });
 
   return { pid, outcome, lines, stop: () => stop("cancelled") };
+}
+
+// Who holds the output open: a process with an fd on the same pipe (native spawner), or —
+// child_process uses socket pairs, whose far end has another inode — one that still
+// carries this attempt's NETRA_RUN_ID/NETRA_STAGE/NETRA_ATTEMPT in its environment.
+function pipeHolders(fds: number[], env: NodeJS.ProcessEnv): string[] {
+  const pipes = new Set(fds.map((fd) => linkOf(`/proc/self/fd/${fd}`)).filter((l): l is string => l?.startsWith("pipe:") ?? false));
+  const marks = env.NETRA_RUN_ID && env.NETRA_STAGE ? ["NETRA_RUN_ID", "NETRA_STAGE", "NETRA_ATTEMPT"].map((k) => `${k}=${env[k] ?? ""}\0`) : [];
+  if (pipes.size === 0 && marks.length === 0) return [];
+  const found: string[] = [];
+  for (const pid of safeList("/proc")) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const byPipe = pipes.size > 0 && safeList(`/proc/${pid}/fd`).some((fd) => pipes.has(linkOf(`/proc/${pid}/fd/${fd}`) ?? ""));
+    const byEnv = !byPipe && marks.length > 0 && marks.every((m) => readText(`/proc/${pid}/environ`).includes(m));
+    if (!byPipe && !byEnv) continue;
+    const cmd = readText(`/proc/${pid}/cmdline`).replace(/\0/g, " ").trim().slice(0, 80);
+    found.push(`pid ${pid}${cmd ? ` (${cmd})` : ""}`);
+  }
+  return found;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, "latin1");
+  } catch {
+    return "";
+  }
+}
+
+function linkOf(file: string): string | undefined {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function checkDirectory(dir: string): string | undefined {

@@ -23,6 +23,12 @@ export interface SpawnedChild {
   exited: Promise<void>;
   /** Gone, and all its output read (child_process's "close"). */
   closed: Promise<ChildEnd>;
+  /** How its main process ended, known when it exits, whoever still holds its output pipe. */
+  ended: Promise<ChildEnd>;
+  /** Stop reading its output: a process outside its group (setsid) holds the pipe open. */
+  release(): void;
+  /** The read ends of its output pipes, to name whoever still holds them. */
+  fds(): number[];
 }
 
 interface NativeSpawner {
@@ -76,7 +82,15 @@ function spawnNative(native: NativeSpawner, file: string, args: string[], cwd: s
   const drained = new Promise<void>((resolve) => output.once("close", () => resolve()));
   // A read error (the pipe broke) ends the output like EOF does; nothing to report.
   output.on("error", () => undefined);
-  return { pid, output: [output], exited: exit.then(() => undefined), closed: drained.then(() => exit) };
+  return {
+    pid,
+    output: [output],
+    exited: exit.then(() => undefined),
+    closed: drained.then(() => exit),
+    ended: exit,
+    release: () => void output.destroy(),
+    fds: () => [fd],
+  };
 }
 
 function spawnWithNode(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
@@ -91,11 +105,30 @@ function spawnWithNode(file: string, args: string[], cwd: string, env: NodeJS.Pr
   const closed = new Promise<ChildEnd>((resolve) =>
     child.once("close", (code: number | null, signal: NodeJS.Signals | null) => resolve(spawnError ? { kind: "spawn-error", error: spawnError } : { kind: "ended", code, signal })),
   );
-  return { pid: child.pid, output: [child.stdout, child.stderr], exited, closed };
+  const ended = new Promise<ChildEnd>((resolve) => {
+    child.once("exit", (code: number | null, signal: NodeJS.Signals | null) => resolve({ kind: "ended", code, signal }));
+    void closed.then(resolve);
+  });
+  // Read now: Node drops a stream's handle once it ends.
+  const fdOf = (stream: Readable) => (stream as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  const fds = [child.stdout, child.stderr].map(fdOf).filter((fd): fd is number => typeof fd === "number" && fd >= 0);
+  return {
+    pid: child.pid,
+    output: [child.stdout, child.stderr],
+    exited,
+    closed,
+    ended,
+    release: () => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    },
+    fds: () => fds,
+  };
 }
 
 function failed(error: NodeJS.ErrnoException): SpawnedChild {
-  return { pid: undefined, output: [], exited: Promise.resolve(), closed: Promise.resolve({ kind: "spawn-error", error }) };
+  const end: ChildEnd = { kind: "spawn-error", error };
+  return { pid: undefined, output: [], exited: Promise.resolve(), closed: Promise.resolve(end), ended: Promise.resolve(end), release: () => undefined, fds: () => [] };
 }
 
 const signalNames = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));

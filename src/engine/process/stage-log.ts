@@ -6,8 +6,11 @@
 // stream costs a thread-pool round trip per open/write/close, on the critical path of
 // every stage (the 1000-stage chain benchmark measured it). Memory stays constant
 // however much a stage prints: nothing is queued.
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
 import type { Redactor } from "../../redact/redactor.js";
+
+/** How large a log may be to be masked again when a secret is learned late. */
+const REWRITE_LIMIT = 16 * 1024 * 1024;
 
 export class StageLog {
   private fd: number | undefined;
@@ -27,6 +30,20 @@ export class StageLog {
   /** The stage's output, already redacted by its process's redacting stream. */
   write(text: string): void {
     this.append(text);
+  }
+
+  /**
+   * A secret was learned after the stage printed it (it wrote an output, then we read it):
+   * mask the log so far. Bounded: a log past REWRITE_LIMIT is left as it is, with a note.
+   */
+  redactAgain(): void {
+    if (!this.redactor || this.failed) return;
+    try {
+      if (statSync(this.path).size > REWRITE_LIMIT) return this.mark("note: a secret output was learned after this log grew too large to mask again");
+      writeFileSync(this.path, this.redactor.redact(readFileSync(this.path, "utf8")));
+    } catch {
+      // No log yet, or the disk is gone: nothing more to mask here.
+    }
   }
 
   close(): void {
