@@ -83,5 +83,6 @@ describe("exported types", () => {
     expect(wrong.status).not.toBe(0);
     expect(wrong.stdout).toContain("Type 'string' is not assignable to type 'number'");
     expect(wrong.stdout).toContain("Property 'nope' does not exist on type 'StageContext'");
-  });
+    // Two full type-checks with @types/node (~9 s of CPU each): room for a loaded machine.
+  }, 120_000);
 });

@@ -58,7 +58,12 @@ describe("the run lock", () => {
 });
 
 describe("circuit breakers across runs", () => {
-  const config = `version: 1\nstages:\n  flaky:\n    command: echo ran >> runs.txt; test -f healthy\n    retries: 0\n    circuit_breaker: { threshold: 2, recovery: 1s }\n`;
+  // Waits until the open circuit's recovery has passed, by its own record, not a guess.
+  const untilRecovered = async (recoveryMs: number) => {
+    const [row] = queryDb<{ opened_at: string }>(state, "SELECT opened_at FROM circuits WHERE state = 'open'");
+    await waitFor(() => Date.now() > Date.parse(row!.opened_at) + recoveryMs, 30_000);
+  };
+  const config = `version: 1\nstages:\n  flaky:\n    command: echo ran >> runs.txt; test -f healthy\n    retries: 0\n    circuit_breaker: { threshold: 2, recovery: 3s }\n`;
 
   it("open after the threshold, fail fast without running, half-open trial, closed on success", async () => {
     const file = project.write("startup.yaml", config);
@@ -76,7 +81,7 @@ describe("circuit breakers across runs", () => {
     expect(refused.stdout).toMatch(/\[flaky\] FAILED after 0 attempts: circuit open, next try after \d\d:\d\d:\d\d/);
     expect(count()).toBe(2); // nothing ran
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await untilRecovered(3000);
     project.write("healthy", "");
     const trial = await up();
     expect(trial.code).toBe(0);
@@ -91,11 +96,11 @@ describe("circuit breakers across runs", () => {
   });
 
   it("a failed half-open trial opens it again at once", async () => {
-    const file = project.write("startup.yaml", config.replace("recovery: 1s", "recovery: 300ms"));
+    const file = project.write("startup.yaml", config.replace("recovery: 3s", "recovery: 300ms"));
     const up = () => runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
     await up();
     await up();
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await untilRecovered(300);
     const trial = await up();
     expect(trial.stdout).toContain("circuit open → half-open");
     expect(trial.stdout).toContain("circuit half-open → open");
