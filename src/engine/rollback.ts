@@ -82,7 +82,7 @@ async function runCleanup(stage: Stage, cleanup: Command, options: RollbackOptio
     case "signal":
       return `cleanup killed by ${outcome.signal}`;
     case "cancelled":
-      return "cleanup cancelled by a second interrupt";
+      return options.reason === "down" ? "cleanup cancelled: interrupted" : "cleanup cancelled by a second interrupt";
     case "spawn-error":
       return `cleanup could not start: ${outcome.message}`;
   }

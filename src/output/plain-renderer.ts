@@ -79,7 +79,7 @@ export function createPlainRenderer({ write, style, github, source }: PlainOptio
       case "rollback-stage":
         return line(event.at, `${tag(event.stage)} rollback ${event.status === "failed" ? style.red(`failed: ${event.error}`) : event.status} (${formatDuration(event.durationMs)})`);
       case "rollback-finished":
-        return line(event.at, `rollback finished${event.failed > 0 ? `, ${event.failed} failed` : ""}${event.skipped ? " (rest skipped by a second interrupt)" : ""}`);
+        return line(event.at, `rollback finished${event.failed > 0 ? `, ${event.failed} failed` : ""}${event.skipped ? ` (rest skipped: ${event.reason === "down" ? "interrupted" : "a second interrupt"})` : ""}`);
       case "run-finished": {
         const colour = event.status === "ready" ? style.green : event.status === "degraded" ? style.yellow : style.red;
         line(event.at, `run ${event.runId} ${colour(event.status)} in ${formatDuration(event.durationMs)} (exit ${event.exitCode})`);

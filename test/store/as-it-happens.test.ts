@@ -92,3 +92,24 @@ it("a bug in the teardown itself: services still stopped, run recorded as failed
   expect(queryDb(state, "SELECT COUNT(*) AS n FROM lock")).toEqual([{ n: 0 }]);
   expect(processesMatching(marker)).toEqual([]);
 });
+
+it.each([
+  ["SIGTERM", 143],
+  ["SIGINT", 130],
+] as const)("%s during down: the cleanup under way is ended, the rest skipped, all recorded, lock released, exit %i", async (signal, code) => {
+  const marker = `sleep 305${process.pid % 1000}`;
+  const file = project.write("startup.yaml", `version: 1\nstages:\n  a: { command: "true", cleanup: "echo a >> undo" }\n  b: { command: "true", depends_on: [a], cleanup: "touch cleaning; ${marker}" }\n`);
+  expect((await runCli(["up", "-c", file], { cwd: project.dir })).code).toBe(0);
+  let pid = 0;
+  const down = runCli(["down", "-c", file, "--output", "plain"], { cwd: project.dir, onSpawn: (p) => (pid = p) });
+  await waitFor(() => processesMatching(marker).length > 0);
+  process.kill(pid, signal);
+  const result = await down;
+  expect(result.code, result.stdout + result.stderr).toBe(code);
+  expect(processesMatching(marker)).toEqual([]);
+  expect(queryDb(state, "SELECT stage, status, error FROM rollbacks ORDER BY seq")).toEqual([
+    { stage: "b", status: "failed", error: "cleanup cancelled: interrupted" },
+    { stage: "a", status: "skipped", error: null },
+  ]);
+  expect(queryDb(state, "SELECT COUNT(*) AS n FROM lock")).toEqual([{ n: 0 }]);
+});

@@ -4,7 +4,8 @@
 // into a RunState, and the same rollback as `up`'s drives it.
 import { cleanupCommand } from "../../engine/module/stage.js";
 import { rollBack } from "../../engine/rollback.js";
-import { RunState } from "../../engine/run-state.js";
+import { exitCodeFor } from "../../engine/run.js";
+import { RunState, type InterruptSignal } from "../../engine/run-state.js";
 import { createRenderer } from "../../output/renderer.js";
 import { findRun, lastRollbackSeq, stagesToUndo } from "../../store/queries.js";
 import { RunRecorder } from "../../store/recorder.js";
@@ -40,8 +41,16 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
     const state = new RunState({ runId: target.id, stages: config.stages, degraded: config.settings.degraded, sink });
     state.restoreReady(toUndo.flatMap((name) => (index.has(name) ? [{ index: index.get(name) as number, cleanup: cleanupCommand(config.stages[index.get(name) as number]!) }] : [])));
 
+    // SIGINT, SIGTERM, SIGHUP: cancel the cleanup under way, skip the rest, record what
+    // happened, release the lock, exit 130/143/129.
     const skip = new AbortController();
-    process.once("SIGINT", () => skip.abort());
+    let interrupted: InterruptSignal | undefined;
+    const onSignal = (signal: InterruptSignal) => () => {
+      interrupted ??= signal;
+      skip.abort();
+    };
+    const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((signal) => [signal, onSignal(signal)] as const);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
     const { failed } = await rollBack({
       state,
       reason: "down",
@@ -51,8 +60,10 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
       skip: skip.signal,
       firstSeq: lastRollbackSeq(db, target.id),
     });
+    for (const [signal, handler] of handlers) process.off(signal, handler);
     recorder.close();
     await renderer.close();
+    if (interrupted) return exitCodeFor("interrupted", false, interrupted);
     return failed > 0 ? ExitCode.failed : ExitCode.ready;
   } finally {
     ctx.close();
