@@ -1,5 +1,5 @@
 // `netra-start doctor` on the situations people bring it: each finding and its next step.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { hostname } from "node:os";
 import net from "node:net";
 import path from "node:path";
@@ -51,6 +51,21 @@ describe("doctor", () => {
     expect(find(report.findings, 'runs "netra-no-such-tool" is not on PATH')).toMatchObject({ status: "fail", stage: "tool" });
     expect(find(report.findings, "runs ./bin/missing.sh is missing or not executable")).toMatchObject({ stage: "script", next: "create it, or chmod +x ./bin/missing.sh" });
     expect(find(report.findings, "runs node →")?.status).toBe("ok");
+  });
+
+  it("what doctor quotes passes the redaction: a port holder's command line with a secret in it", async () => {
+    const port = await freePort();
+    const secret = "tok-port-secret-55";
+    const holder = spawn(process.execPath, ["-e", `require("net").createServer().listen(${port}, () => console.log("up"))`, "--", `--token=${secret}`], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      await new Promise((resolve) => holder.stdout.once("data", resolve));
+      const file = project.write("startup.yaml", `version: 1\nstages:\n  web: { command: "true", requires: { ports: [${port}] } }\n`);
+      const result = await runCli(["doctor", "-c", file], { cwd: project.dir, env: { API_TOKEN: secret } });
+      expect(result.stdout).toMatch(new RegExp(`port ${port} is in use by pid ${holder.pid} \\(.*--token=\\*\\*\\*`));
+      expect(result.stdout).not.toContain(secret);
+    } finally {
+      holder.kill("SIGKILL");
+    }
   });
 
   it("a taken port names the process that holds it", async () => {
