@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
-import { queryDb } from "../helpers/db.js";
+import { queryDb, stageLogOf } from "../helpers/db.js";
 import { parseEvents } from "../helpers/events.js";
 import { processesMatching } from "../helpers/processes.js";
 
@@ -19,7 +19,7 @@ const up = (config: string, args: string[] = [], env: Record<string, string> = {
   const file = project.write("startup.yaml", config);
   return runCli(["up", "-c", file, "--output", "plain", ...args], { cwd: project.dir, env });
 };
-const logOf = (stage: string) => readFileSync(path.join(state, "logs", readdirSync(path.join(state, "logs"))[0] as string, `${stage}.log`), "utf8");
+const logOf = (stage: string) => stageLogOf(state, stage);
 
 describe.each(["posix_spawn", "child_process"])("a daemon that keeps the stage's output pipe open (%s)", (spawner) => {
   it("does not hold up the stage: its attempt ends with its process, and the log says who held the pipe", async () => {

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { stageLogOf } from "../helpers/db.js";
 import { parseEvents } from "../helpers/events.js";
 
 let project: TempProject;
@@ -35,10 +36,7 @@ function filesHolding(dir: string, needle: string): string[] {
   return found;
 }
 
-const readLog = (stage: string) => {
-  const runDir = readdirSync(path.join(state, "logs"))[0] as string;
-  return readFileSync(path.join(state, "logs", runDir, `${stage}.log`), "utf8");
-};
+const readLog = (stage: string) => stageLogOf(state, stage);
 
 const TOKEN = "tok-9f8e7d6c5b4a";
 
