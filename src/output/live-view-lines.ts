@@ -30,8 +30,10 @@ export function frameSize(columns: number | undefined, rows: number | undefined)
  */
 export function liveLines(model: LiveViewModel, size: FrameSize, now: number, tick: number, style: ChalkInstance): string[] {
   if (model.total === 0) return [];
-  const width = Math.max(10, size.columns - 1);
-  const room = Math.max(1, Math.floor(size.rows / 2) - 1);
+  const width = Math.max(1, size.columns - 1);
+  // On a terminal of a few rows, the counts alone: the region must never reach the top.
+  if (size.rows < 6) return [fitLine([[countsLine(model), style.dim]], width)];
+  const room = Math.floor(size.rows / 2) - 1;
   const lines: string[] = [];
   const active = model.activeCount;
   const shown = active > room ? room - 1 : active;

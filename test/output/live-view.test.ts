@@ -102,6 +102,7 @@ describe("the live region and permanent lines", () => {
       expect(textWidth(line)).toBeLessThanOrEqual(39);
     }
     expect(lines[0]).toMatch(/^⠋ badname 0ms · x+…$/);
+    expect(liveLines(model, { columns: 4, rows: 3 }, 0, 0, style)).toEqual(["0/…"]);
     expect(lines[1]).toMatch(/^⠋ wide 0ms · (界)+…$/);
   });
 
