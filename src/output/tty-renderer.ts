@@ -63,6 +63,9 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
   let tick = 0;
   let lastFrame = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
+  /** When the pending frame is due, and whether it is to be drawn at the end of this turn. */
+  let dueAt = 0;
+  let endOfTurn = false;
 
   const showCursor = () => {
     if (!cursorHidden) return;
@@ -106,8 +109,34 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
   };
   // The next frame, no sooner than one frame after the last: a burst of events is one frame.
   const schedule = () => {
-    if (timer || ended) return;
-    timer = setTimeout(frame, Math.max(0, lastFrame + frameMs - clock()));
+    if (ended) return;
+    if (timer) {
+      const late = clock() - dueAt;
+      if (late < 0) return;
+      if (late < frameMs) {
+        // Due, and the event loop is busy with this turn: draw at its end, before whatever
+        // else is queued (a stop's burst of skipped stages is followed by the recorder's
+        // commit of all of them), not after.
+        if (!endOfTurn) {
+          endOfTurn = true;
+          queueMicrotask(() => {
+            endOfTurn = false;
+            if (!timer) return;
+            stop();
+            frame();
+          });
+        }
+        return;
+      }
+      // Late by a whole frame inside one turn (thousands of events at once): draw now
+      // rather than fall behind; the screen stays within a frame of the events.
+      stop();
+      draw(false);
+      if (model.activeCount === 0) return;
+    }
+    const wait = Math.max(0, lastFrame + frameMs - clock());
+    dueAt = clock() + wait;
+    timer = setTimeout(frame, wait);
     timer.unref();
   };
   const stop = () => {

@@ -227,6 +227,42 @@ describe("the tty renderer", () => {
     expect(terminal.raw.endsWith("\u001b[?25h")).toBe(true);
   });
 
+  it("draws at once when its timer is a frame late: a burst of events in one turn of the event loop does not leave the screen behind", () => {
+    vi.useFakeTimers();
+    let now = 0;
+    const terminal = recorder();
+    const renderer = createTtyRenderer(style, { terminal, clock: () => now });
+    const names = Array.from({ length: 30 }, (_, i) => `s${i}`);
+    renderer.onEvent(runStarted(names));
+    // No timer runs from here on: the event loop is busy with these events.
+    names.forEach((name, i) => {
+      now = i * 10;
+      renderer.onEvent({ type: "stage-skipped", at, stage: name, reason: "not started: interrupted" });
+    });
+    // The frame due at 0 ms was a whole frame late at 100 ms: drawn then, with s0–s10.
+    expect(playBack(terminal.raw).screen.filter((l) => l.startsWith("↷ "))).toEqual(["↷ 11 stages skipped: not started: interrupted (s0, s1, s2, s3, …)"]);
+    vi.advanceTimersByTime(100);
+    expect(playBack(terminal.raw).screen.filter((l) => l.startsWith("↷ "))).toEqual([
+      "↷ 11 stages skipped: not started: interrupted (s0, s1, s2, s3, …)",
+      "↷ 19 stages skipped: not started: interrupted (s11, s12, s13, s14, …)",
+    ]);
+    expect(playBack(terminal.raw).screen.at(-1)).toBe("0/30 ready · 0 running · 30 skipped");
+  });
+
+  it("a frame that is due while the event loop is busy is drawn at the end of that turn, before anything else queued", async () => {
+    vi.useFakeTimers();
+    let now = 0;
+    const terminal = recorder();
+    const renderer = createTtyRenderer(style, { terminal, clock: () => now });
+    renderer.onEvent(runStarted(["a", "b"]));
+    now = 50; // the frame was due at 0; its timer has not run
+    renderer.onEvent({ type: "stage-ready", at, stage: "a", attempts: 1, durationMs: 3, outputs: {} });
+    expect(terminal.raw).toBe("");
+    await Promise.resolve();
+    expect(playBack(terminal.raw).screen).toEqual(["demo: starting 2 stages (concurrency 4)", "✔ a 3ms", "1/2 ready · 0 running · 1 waiting: b"]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("never throws, whatever the order of events: unknown stages, output after the end, events after run-finished", async () => {
     vi.useFakeTimers();
     const terminal = recorder(30, 6);
