@@ -3,7 +3,7 @@
 // one redactor every byte bound for the terminal, the logs and the database passes.
 import type { Analysis } from "../config/analyze.js";
 import type { Config } from "../config/types.js";
-import { createEventSink, type Consumer, type EventSink } from "../engine/event-sink.js";
+import { ConsumerError, createEventSink, type Consumer, type EventSink } from "../engine/event-sink.js";
 import type { EngineEvent } from "../engine/events.js";
 import { Redactor, secretsFromEnv } from "../redact/redactor.js";
 import type { Db } from "../store/database.js";
@@ -57,8 +57,8 @@ export function createRunSink(ctx: RunContext, consumers: Consumer[]): EventSink
       err(`warning: ${name} failed and ${replacement ? `was replaced by ${replacement}` : "was switched off"}; the run goes on (${describe(error)})`);
       if (debugEnabled() && error instanceof Error && error.stack) err(error.stack);
     },
-    // listr2 draws on its own timers: an error thrown there belongs to the live view.
-    ownerOf: (error) => (error instanceof Error && error.stack?.includes("listr2") ? "the live view" : undefined),
+    // The live view draws on its own timer: an error thrown there says whose it is.
+    ownerOf: (error) => (error instanceof ConsumerError ? error.consumer : undefined),
   });
   if (!fault) return sink;
   let fired = false;

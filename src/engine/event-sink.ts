@@ -14,6 +14,17 @@ export interface Consumer {
   fallback?: () => Consumer;
 }
 
+/** An error a consumer threw on its own (a renderer's timer), tagged with its name for failAsync. */
+export class ConsumerError extends Error {
+  constructor(
+    readonly consumer: string,
+    cause: unknown,
+  ) {
+    super(`${consumer}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "ConsumerError";
+  }
+}
+
 export interface EventSink {
   (event: EngineEvent): void;
   /** An error thrown later, outside onEvent (a renderer's timer): fail that consumer. */

@@ -19,7 +19,7 @@ export async function createRenderer(mode: OutputMode, env: NodeJS.ProcessEnv = 
     return { name: "JSON output", onEvent, close: async () => undefined };
   }
   if (mode === "tty") {
-    // listr2 is loaded only for the live view.
+    // The live view's modules are loaded only when it is used.
     const { createTtyRenderer } = await import("./tty-renderer.js");
     return createTtyRenderer(makeStyle(process.stdout, env));
   }

@@ -1,239 +1,263 @@
-// `--output tty`: the listr2 live view. listr2 does not schedule anything here: one task
-// per stage, all "concurrent", each awaiting a promise that engine events resolve
-// (ready), reject (failed) or skip (skipped/cancelled). The engine keeps the real
-// concurrency limit; this file only draws.
+// `--output tty`: the live view. Finished stages become permanent lines (✔ name 1.2s;
+// ✖ name after 2 attempts, with its output tail and hint), printed once; below them a
+// small live region is redrawn at most 10 times a second, on a timer this file owns:
+// the running stages with their latest output line, attempt, health wait or retry
+// countdown, and a line of counts that names the first stages still waiting.
 //
-// A stage appears once something happens to it: a graph of 500 stages would otherwise
-// fill the screen with spinners for stages that are only waiting. Each stage is a hidden
-// (untitled) task that, on the stage's first event, opens a one-task list with the
-// stage's own titled task — created then, so listr2 lays out its output under it. One
-// last line counts and names the stages still waiting, and goes when none is left.
+// Events only update the view model (O(1) each); a frame costs what is on screen, not
+// the size of the graph, so 10,000 stages draw like 10, and the event loop stays free
+// for Ctrl-C. The region is erased with erase-line/cursor-up and drawn again; its lines
+// are cut to the terminal's width and stripped of control characters, so none wraps.
+// Once everything is up, service output and rollback stream as plain lines.
 import type { ChalkInstance } from "chalk";
-import { Listr, type DefaultRenderer, type ListrTask, type ListrTaskWrapper, type SimpleRenderer } from "listr2";
 import { formatDuration } from "../config/duration.js";
+import { ConsumerError } from "../engine/event-sink.js";
 import type { EngineEvent } from "../engine/events.js";
 import { unreachable } from "../engine/failure.js";
 import { failureHint } from "./failure-hint.js";
+import { frameSize, liveLines, permanentLines } from "./live-view-lines.js";
+import { LiveViewModel } from "./live-view-model.js";
 import { createPlainRenderer } from "./plain-renderer.js";
 import type { Renderer } from "./renderer.js";
 import { summaryTable } from "./summary-table.js";
+import { keepColours } from "./terminal-text.js";
 
-type Task = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
-type TaskSpec = ListrTask<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
-
-interface StageView {
-  task: Task | undefined;
-  /** Its task has ended (✔, ✖, skipped): listr2 drops a finished task's buffers, so nothing may touch it again. */
-  done: boolean;
-  resolve: () => void;
-  reject: (error: Error) => void;
-  countdown: NodeJS.Timeout | undefined;
-  /** Events that arrived before listr2 started the task function. */
-  early: ((task: Task) => void)[];
-  /** The stage's first event: its task is shown from then on. */
-  appear: () => void;
+/** Where the live view draws: process.stdout, or a test's recorder. */
+export interface LiveTerminal {
+  write(text: string): void;
+  readonly columns: number | undefined;
+  readonly rows: number | undefined;
 }
 
-const MAX_TAIL = 8;
-const WAITING_NAMES = 4;
+export interface TtyOptions {
+  terminal?: LiveTerminal;
+  clock?: () => number;
+  /** The shortest time between two frames. */
+  frameMs?: number;
+}
 
-export function createTtyRenderer(style: ChalkInstance): Renderer {
-  const views = new Map<string, StageView>();
+const NAME = "the live view";
+/** 10 frames a second: the screen is at most this far behind the events. */
+const FRAME_MS = 100;
+const HIDE_CURSOR = "\u001b[?25l";
+const SHOW_CURSOR = "\u001b[?25h";
+// The cursor is at column 1 of the line below the region: erase that line, then go up
+// and erase, once per line of the region, and end at column 1 of its first line.
+const erase = (lines: number) => (lines === 0 ? "" : `${"\u001b[2K\u001b[1A".repeat(lines)}\u001b[2K\u001b[G`);
+
+export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}): Renderer {
+  const terminal: LiveTerminal = options.terminal ?? process.stdout;
+  const clock = options.clock ?? Date.now;
+  const frameMs = options.frameMs ?? FRAME_MS;
+  const model = new LiveViewModel();
+  // Lines that are printed as they are (service output, rollback) read as in plain mode.
+  const print = createPlainRenderer({ write: (line) => model.print(line), style, github: false });
+
+  /** Once all is ready, service output streams; before, the live region owns the screen. */
   let holding = false;
-  let listrDone: Promise<void> = Promise.resolve();
-  // Lines printed after the task list (rollback, summary) wait for its last frame.
-  let after: Promise<void> = Promise.resolve();
-  const write = (line: string) => void process.stdout.write(`${line}\n`);
-  const plain = createPlainRenderer({ write, style, github: false });
-  const later = (fn: () => void) => {
-    after = after.then(() => listrDone).then(fn);
+  /** The run's end is drawn, or plain lines took over: nothing more is drawn. */
+  let ended = false;
+  /** Lines of the live region now on screen, and what they said. */
+  let drawn: string[] = [];
+  let cursorHidden = false;
+  let tick = 0;
+  let lastFrame = Number.NEGATIVE_INFINITY;
+  let timer: NodeJS.Timeout | undefined;
+  /** When the pending frame is due, and whether it is to be drawn at the end of this turn. */
+  let dueAt = 0;
+  let endOfTurn = false;
+
+  const showCursor = () => {
+    if (!cursorHidden) return;
+    cursorHidden = false;
+    process.off("exit", showCursor);
+    terminal.write(SHOW_CURSOR);
   };
 
-  // Stages not started yet, in config order, and the line that counts them.
-  const waiting = new Set<string>();
-  let waitingLine: { task: Task | undefined; done: () => void } = { task: undefined, done: () => undefined };
-  const waitingTitle = () => {
-    const names = [...waiting].slice(0, WAITING_NAMES).join(", ");
-    return style.dim(`${waiting.size} waiting: ${names}${waiting.size > WAITING_NAMES ? ", …" : ""}`);
-  };
-  const leaveWaiting = (stage: string) => {
-    if (!waiting.delete(stage) || !waitingLine.task) return;
-    if (waiting.size > 0) waitingLine.task.title = waitingTitle();
-    else {
-      waitingLine.task.task.title$ = undefined as unknown as string;
-      waitingLine.done();
+  // One frame: erase the region, print what finished since the last frame, draw the region again.
+  const draw = (final: boolean) => {
+    const now = clock();
+    lastFrame = now;
+    tick++;
+    const permanent = permanentLines(model.takePermanent(), style);
+    const live = final ? [] : liveLines(model, frameSize(terminal.columns, terminal.rows), now, tick, style);
+    if (permanent.length === 0 && live.length === drawn.length && live.every((line, i) => line === drawn[i])) return;
+    let out = erase(drawn.length);
+    if (live.length > 0 && !cursorHidden) {
+      cursorHidden = true;
+      // However the process ends, the cursor comes back.
+      process.once("exit", showCursor);
+      out = HIDE_CURSOR + out;
     }
+    for (const line of permanent) out += `${line}\n`;
+    for (const line of live) out += `${line}\n`;
+    drawn = live;
+    terminal.write(out);
   };
 
-  // Any event for a stage shows it, and takes it out of the waiting count.
-  const withTask = (stage: string, fn: (task: Task) => void) => {
-    const view = views.get(stage);
-    if (!view || view.done) return;
-    leaveWaiting(stage);
-    if (view.task) return fn(view.task);
-    view.early.push(fn);
-    view.appear();
+  const frame = () => {
+    timer = undefined;
+    if (ended) return;
+    try {
+      draw(false);
+    } catch (error) {
+      // Thrown on a timer: the run's guard hands it to the event sink, which swaps in plain lines.
+      throw new ConsumerError(NAME, error);
+    }
+    // Spinners, elapsed times and countdowns move on their own.
+    if (model.activeCount > 0) schedule();
   };
-  // The stage's task ends now: mark it so that later events leave it alone.
-  const end = (stage: string): Pick<StageView, "resolve" | "reject"> => {
-    const view = views.get(stage);
-    if (!view) return { resolve: () => undefined, reject: () => undefined };
-    view.done = true;
-    return view;
+  // The next frame, no sooner than one frame after the last: a burst of events is one frame.
+  const schedule = () => {
+    if (ended) return;
+    if (timer) {
+      const late = clock() - dueAt;
+      if (late < 0) return;
+      if (late < frameMs) {
+        // Due, and the event loop is busy with this turn: draw at its end, before whatever
+        // else is queued (a stop's burst of skipped stages is followed by the recorder's
+        // commit of all of them), not after.
+        if (!endOfTurn) {
+          endOfTurn = true;
+          queueMicrotask(() => {
+            endOfTurn = false;
+            if (!timer) return;
+            stop();
+            frame();
+          });
+        }
+        return;
+      }
+      // Late by a whole frame inside one turn (thousands of events at once): draw now
+      // rather than fall behind; the screen stays within a frame of the events.
+      stop();
+      draw(false);
+      if (model.activeCount === 0) return;
+    }
+    const wait = Math.max(0, lastFrame + frameMs - clock());
+    dueAt = clock() + wait;
+    timer = setTimeout(frame, wait);
+    timer.unref();
   };
-  const stopCountdown = (stage: string) => {
-    const view = views.get(stage);
-    if (view?.countdown) clearInterval(view.countdown);
-    if (view) view.countdown = undefined;
+  const stop = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
   };
 
-  function start(event: Extract<EngineEvent, { type: "run-started" }>): void {
-    // A terminal that reports no size (`script`, `docker exec -t` before a resize) says
-    // 0 columns, and listr2 would wrap every character onto its own line.
-    if (!process.stdout.columns) process.stdout.columns = 80;
-    write(style.bold(`${event.name}: starting ${event.stages.length} stage${event.stages.length === 1 ? "" : "s"} (concurrency ${event.concurrency})`));
-    for (const info of event.stages) waiting.add(info.name);
-    const tasks = event.stages.map((info): TaskSpec => {
-      let appear!: () => void;
-      const appeared = new Promise<void>((resolve) => (appear = resolve));
-      const view: StageView = { task: undefined, done: false, resolve: () => undefined, reject: () => undefined, countdown: undefined, early: [], appear };
-      views.set(info.name, view);
-      const stageTask: TaskSpec = {
-        title: info.name,
-        task: (_ctx: unknown, task: Task) =>
-          new Promise<void>((resolve, reject) => {
-            view.task = task;
-            view.resolve = resolve;
-            view.reject = reject;
-            for (const fn of view.early.splice(0)) fn(task);
-          }),
-      };
-      return { task: (_ctx: unknown, host: Task) => appeared.then(() => host.newListr([stageTask], { exitOnError: false })) };
-    });
-    tasks.push({
-      task: (_ctx: unknown, task: Task) =>
-        new Promise<void>((resolve) => {
-          waitingLine = { task, done: resolve };
-          if (waiting.size === 0) return resolve();
-          task.title = waitingTitle();
-        }),
-    });
-    const listr = new Listr<unknown, "default", "simple">(tasks, {
-      concurrent: true,
-      exitOnError: false,
-      registerSignalListeners: false,
-      renderer: "default",
-      rendererOptions: { showErrorMessage: true, collapseErrors: false, showSkipMessage: true, collapseSkips: false },
-      fallbackRenderer: "simple",
-    });
-    listrDone = listr.run().then(
-      () => undefined,
-      () => undefined,
-    );
+  function finish(event: Extract<EngineEvent, { type: "run-finished" }>): void {
+    ended = true;
+    stop();
+    draw(true);
+    const colour = event.status === "ready" ? style.green : event.status === "degraded" ? style.yellow : style.red;
+    let out = `\n${colour(style.bold(event.status))} in ${formatDuration(event.durationMs)} (exit ${event.exitCode}) · run ${event.runId}\n`;
+    if (event.note) out += `${event.note}\n`;
+    out += "\n";
+    for (const row of summaryTable(event.results, style)) out += `${row}\n`;
+    terminal.write(out);
+    showCursor();
   }
 
   function onEvent(event: EngineEvent): void {
+    if (ended) return;
     switch (event.type) {
       case "run-started":
-        return start(event);
+        model.print(style.bold(`${event.name}: starting ${event.stages.length} stage${event.stages.length === 1 ? "" : "s"} (concurrency ${event.concurrency})`));
+        model.plan(event.stages.map((s) => s.name));
+        return schedule();
       case "stage-started":
-        stopCountdown(event.stage);
-        return withTask(event.stage, (t) => {
-          t.title = event.stage;
-          t.output = event.maxAttempts > 1 ? `attempt ${event.attempt}/${event.maxAttempts}` : "running";
-        });
+        model.started(event.stage, event.attempt, event.maxAttempts, clock());
+        return schedule();
       case "stage-output":
-        return withTask(event.stage, (t) => (t.output = event.line.slice(0, 200)));
+        model.detail(event.stage, event.line);
+        return schedule();
       case "health-check":
         if (event.ok) return;
-        return withTask(event.stage, (t) => (t.output = `waiting for health (${event.check}/${event.maxChecks}): ${event.detail}`));
+        model.detail(event.stage, `waiting for health (${event.check}/${event.maxChecks}): ${event.detail}`);
+        return schedule();
       case "attempt-failed":
-        return withTask(event.stage, (t) => (t.output = `attempt ${event.attempt}/${event.maxAttempts} failed: ${event.error}`));
-      case "stage-retrying": {
-        const until = Date.now() + event.delayMs;
-        const show = (t: Task) => (t.output = `retrying in ${formatDuration(Math.max(0, until - Date.now()))} (attempt ${event.nextAttempt}/${event.maxAttempts})`);
-        withTask(event.stage, show);
-        const view = views.get(event.stage);
-        if (view) view.countdown = setInterval(() => withTask(event.stage, show), 200);
-        return;
-      }
+        model.detail(event.stage, `attempt ${event.attempt}/${event.maxAttempts} failed: ${event.error}`);
+        return schedule();
+      case "stage-retrying":
+        model.retrying(event.stage, event.nextAttempt, event.maxAttempts, event.delayMs, clock());
+        return schedule();
       case "stage-ready":
-        stopCountdown(event.stage);
-        return withTask(event.stage, (t) => {
-          t.title = `${event.stage} ${style.dim(`${formatDuration(event.durationMs)}${event.attempts > 1 ? `, ${event.attempts} attempts` : ""}`)}`;
-          end(event.stage).resolve();
-        });
+        model.ready(event.stage, event.durationMs, event.attempts);
+        return schedule();
       case "stage-failed":
-        stopCountdown(event.stage);
-        return withTask(event.stage, (t) => {
-          t.title = `${event.stage} ${style.dim(`after ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}`)}${event.critical ? "" : style.yellow(" (non-critical)")}`;
-          const tail = event.tail.slice(-MAX_TAIL).map((l) => `│ ${l}`);
-          const hint = failureHint(event);
-          end(event.stage).reject(new Error([event.error, ...tail, ...(hint ? [`hint: ${hint}`] : [])].join("\n")));
-        });
+        model.failed(event.stage, { attempts: event.attempts, critical: event.critical, error: event.error, tail: event.tail, hint: failureHint(event) });
+        return schedule();
       case "stage-skipped":
+        model.skipped(event.stage, event.reason);
+        return schedule();
       case "stage-cancelled":
-        stopCountdown(event.stage);
-        return withTask(event.stage, (t) => {
-          t.title = event.stage;
-          t.skip(`${event.stage}: ${event.type === "stage-cancelled" ? "cancelled" : "skipped"} — ${event.reason}`);
-          end(event.stage).resolve();
-        });
+        model.cancelled(event.stage, event.reason);
+        return schedule();
       case "process-started":
       case "circuit-changed":
       case "outputs-saved":
         return;
       case "service-output":
-        // During startup the task list owns the screen; afterwards lines stream.
-        if (holding) later(() => plain(event));
-        return;
+        // Before all is ready, a service's latest line shows on its running line (stage-output).
+        if (!holding) return;
+        // Its colours stay; what would move the cursor or rewrite the line goes.
+        print({ ...event, line: keepColours(event.line) });
+        return schedule();
       case "services-running":
         holding = true;
-        return later(() => plain(event));
+        print(event);
+        return schedule();
       case "service-exited":
+        print(event);
+        return schedule();
       case "service-restarted":
+        model.settle(event.stage, "ready");
+        print(event);
+        return schedule();
       case "service-lost":
-        return later(() => plain(event));
+        model.settle(event.stage, "failed");
+        print(event);
+        return schedule();
       case "rollback-started":
       case "rollback-stage":
       case "rollback-finished":
-        return later(() => plain(event));
+        print(event);
+        return schedule();
       case "run-finished":
-        return later(() => {
-          const colour = event.status === "ready" ? style.green : event.status === "degraded" ? style.yellow : style.red;
-          write("");
-          write(`${colour(style.bold(event.status))} in ${formatDuration(event.durationMs)} (exit ${event.exitCode}) · run ${event.runId}`);
-          if (event.note) write(event.note);
-          write("");
-          for (const row of summaryTable(event.results, style)) write(row);
-        });
+        return finish(event);
       default:
         return unreachable(event);
     }
   }
 
-  // Taken over by plain lines after a failure: let listr2 finish what it drew and stop.
-  const abandon = () => {
-    for (const view of views.values()) {
-      if (view.countdown) clearInterval(view.countdown);
-      view.done = true;
-      view.appear();
-      view.resolve();
-    }
-    waitingLine.done();
-  };
-
   return {
-    name: "the live view",
+    name: NAME,
     onEvent,
+    // Plain lines take over: what finished is still printed, the region goes, the timer stops.
     fallback: () => {
-      abandon();
-      return { name: "plain output", onEvent: plain };
+      if (!ended) {
+        ended = true;
+        stop();
+        try {
+          draw(true);
+        } catch {
+          // The terminal itself failed: plain lines may fare better.
+        }
+      }
+      try {
+        showCursor();
+      } catch {
+        // as above
+      }
+      return { name: "plain output", onEvent: createPlainRenderer({ write: (line) => terminal.write(`${line}\n`), style, github: false }) };
     },
+    // Resolves once the last frame and the summary are written; no timer is left behind.
     close: async () => {
-      for (const view of views.values()) if (view.countdown) clearInterval(view.countdown);
-      await listrDone;
-      await after;
+      stop();
+      if (!ended) {
+        ended = true;
+        draw(true);
+      }
+      showCursor();
     },
   };
 }

@@ -1,4 +1,4 @@
-// `--output tty`: the listr2 live view, seen on a real pseudo-terminal.
+// `--output tty`: the live view, seen on a real pseudo-terminal.
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { tempProject, type TempProject } from "../helpers/cli.js";
 import { processesMatching, waitFor } from "../helpers/processes.js";
@@ -116,3 +116,34 @@ it("200 stages, 8 at a time, on a terminal: all ready, the summary lists every s
   expect(Math.max(...run.frames.map(running))).toBeLessThanOrEqual(8);
   expect(run.screen.filter((l) => /^s\d+\s+✔ ready/.test(l))).toHaveLength(200);
 });
+
+// The live view costs O(what is on screen) per frame, so the event loop stays free at any
+// size: Ctrl-C in the middle of 1,000 stages is honoured at once (listr2 never let the
+// signal handler run at this size).
+it("1,000 stages on a terminal: Ctrl-C once some have finished ends the run with 130 within a second", async () => {
+  const stages = Array.from({ length: 1000 }, (_, i) => `  s${i}: { command: "sleep 0.02"${i >= 8 ? `, depends_on: [s${i - 8}]` : ""} }`).join("\n");
+  project.write("startup.yaml", `version: 1\nsettings: { concurrency: 8 }\nstages:\n${stages}\n`);
+  let signalledAt = 0;
+  let scanned = 0;
+  let finished = 0;
+  const run = await runOnTerminal(["up", "-c", "startup.yaml", "--output", "tty", "--state-dir", "state"], {
+    cwd: project.dir,
+    columns: 120,
+    timeoutMs: 60_000,
+    onOutput: (raw, pid) => {
+      if (signalledAt || !pid) return;
+      finished += (raw.slice(scanned).match(/✔ s\d+/g) ?? []).length;
+      scanned = Math.max(0, raw.length - 16);
+      if (finished < 40) return;
+      signalledAt = performance.now();
+      process.kill(pid, "SIGINT");
+    },
+  });
+  const exitMs = performance.now() - signalledAt;
+  const screen = run.screen.join("\n");
+  expect(signalledAt, screen).toBeGreaterThan(0);
+  expect(run.code, screen).toBe(130);
+  expect(screen).toMatch(/^interrupted in [\d.]+m?s \(exit 130\)/m);
+  expect(screen).toMatch(/^↷ \d+ stages skipped: not started/m);
+  expect(exitMs, `exit ${exitMs.toFixed(0)} ms after SIGINT`).toBeLessThan(1500);
+}, 90_000);
