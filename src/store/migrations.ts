@@ -124,6 +124,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE stage_runs ADD COLUMN depends_on TEXT;
   `,
+  // 4: each stage's successful durations, newest first, for the scheduling estimates that
+  // every `up` reads before its first stage (without it: a sort of every stage_runs row,
+  // ~100 ms at 200 runs of 200 stages).
+  `
+  CREATE INDEX stage_runs_recent ON stage_runs (stage, finished_at) WHERE status = 'ready' AND duration_ms IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -110,14 +110,19 @@ export function runDetails(db: Db, run: RunRow): RunDetails {
 }
 
 // For critical-path-first scheduling: each stage's median duration over its last five
-// successful runs. One query for the whole graph.
+// successful runs. One query for the whole graph, on the stage_runs_recent index: it
+// steps from one stage name to the next (no scan of the history) and reads each stage's
+// newest five, so its cost follows the number of stages, not of runs recorded.
 export function durationEstimates(db: Db): Map<string, number> {
   const rows = db
     .prepare(
-      `SELECT stage, duration_ms FROM (
-         SELECT stage, duration_ms, ROW_NUMBER() OVER (PARTITION BY stage ORDER BY finished_at DESC) AS n
-         FROM stage_runs WHERE status = 'ready' AND duration_ms IS NOT NULL)
-       WHERE n <= 5`,
+      `WITH RECURSIVE names(stage) AS (
+         SELECT MIN(stage) FROM stage_runs WHERE status = 'ready' AND duration_ms IS NOT NULL
+         UNION ALL
+         SELECT (SELECT MIN(stage) FROM stage_runs WHERE status = 'ready' AND duration_ms IS NOT NULL AND stage > names.stage)
+         FROM names WHERE names.stage IS NOT NULL)
+       SELECT r.stage, r.duration_ms FROM names JOIN stage_runs r ON r.rowid IN (
+         SELECT rowid FROM stage_runs WHERE stage = names.stage AND status = 'ready' AND duration_ms IS NOT NULL ORDER BY finished_at DESC LIMIT 5)`,
     )
     .all() as { stage: string; duration_ms: number }[];
   const byStage = new Map<string, number[]>();

@@ -142,8 +142,9 @@ describe("schema versions", () => {
     const history = await runCli(["history", "--state-dir", state, "--format", "json"], { cwd: project.dir });
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout)).toMatchObject([{ id: "old-run", status: "ready" }]);
-    expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: 3 }]);
+    expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: 4 }]);
     expect(queryDb(state, "SELECT name FROM sqlite_master WHERE name = 'attempts_stage'")).toHaveLength(1);
+    expect(queryDb(state, "SELECT name FROM sqlite_master WHERE name = 'stage_runs_recent'")).toHaveLength(1);
     expect(queryDb(state, "SELECT name FROM pragma_table_info('stage_runs') WHERE name = 'depends_on'")).toEqual([{ name: "depends_on" }]);
   });
 
@@ -155,7 +156,7 @@ describe("schema versions", () => {
     db.close();
     const result = await up(`version: 1\nstages:\n  a: { command: "true" }\n`);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${path.join(state, "netra.db")} has schema version 99; this netra-start knows up to 3`);
+    expect(result.stderr).toContain(`error: ${path.join(state, "netra.db")} has schema version 99; this netra-start knows up to 4`);
     expect(result.stderr).toContain("hint: upgrade netra-start, or use another --state-dir");
   });
 
