@@ -5,35 +5,14 @@
 // netra-start runs twice: the second run has the first one's durations as estimates
 // when the report database provides them (equal weights otherwise).
 import { BIN, median, report, tempDir, timeCommand, write } from "./lib.mjs";
+import { randomDag } from "./random-dag.mjs";
 
 const N = 200;
 const SLOTS = 8;
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
-let seed = 7;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-
-const stages = [];
-for (let i = 0; i < N; i++) {
-  const deps = new Set();
-  const count = i === 0 ? 0 : Math.floor(random() * 4);
-  for (let k = 0; k < count; k++) deps.add(Math.floor(random() * i));
-  stages.push({ ms: 10 + Math.floor(random() * 471), deps: [...deps] });
-}
-// Lower bound: no schedule beats the longest chain, nor the work spread over all slots.
-const finish = [];
-stages.forEach((s, i) => (finish[i] = s.ms + Math.max(0, ...s.deps.map((d) => finish[d]))));
-const criticalPath = Math.max(...finish);
-const work = stages.reduce((sum, s) => sum + s.ms, 0);
-const bound = Math.max(criticalPath, work / SLOTS);
+const { criticalPath, work, bound, yaml, makefile } = randomDag({ n: N, slots: SLOTS });
 
 const dir = tempDir("netra-bench-makespan-");
-let yaml = `version: 1\nsettings: { concurrency: ${SLOTS} }\ndefaults: { retries: 0 }\nstages:\n`;
-let makefile = `all: ${stages.map((_, i) => `s${i}`).join(" ")}\n`;
-stages.forEach((s, i) => {
-  const sleep = `sleep ${(s.ms / 1000).toFixed(3)}`;
-  yaml += `  s${i}:\n    command: ${sleep}\n${s.deps.length ? `    depends_on: [${s.deps.map((d) => `s${d}`).join(", ")}]\n` : ""}`;
-  makefile += `s${i}:${s.deps.map((d) => ` s${d}`).join("")}\n\t@${sleep}\n.PHONY: s${i}\n`;
-});
 const config = write(dir, "startup.yaml", yaml);
 write(dir, "Makefile", makefile);
 

@@ -1,6 +1,7 @@
 // The CLI entry: declares every command, loads each one's code only when it runs (so
 // `--version` and `--help` never load YAML, SQLite or listr2), and owns the exit code.
-import { readFileSync } from "node:fs";
+import { fstatSync, readFileSync } from "node:fs";
+import { isatty } from "node:tty";
 import { Command, CommanderError, Option } from "commander";
 import { addCommonOptions, type CommonOptions } from "./options.js";
 import { ExitCode, ExitError, UsageError } from "./exit.js";
@@ -189,6 +190,32 @@ function exitCodeFor(error: unknown): number {
   return ExitCode.internal;
 }
 
+// Ends the process as soon as the command is done when nothing but its output streams is
+// left: a normal exit also frees the whole V8 heap, which took 20–50 ms after a 200-stage
+// `up` with nobody waiting for it. With anything still pending — a write not yet taken
+// by the reader, a timer, an immediate, a child, a file operation, stdin — the process
+// ends the normal way, once the event loop is empty.
+function exitWhenIdle(code: number): void {
+  process.exitCode = code;
+  setImmediate(() => {
+    if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) return;
+    const streams = [1, 2].map(stdioHandle).filter((type) => type !== undefined);
+    const pending = process.getActiveResourcesInfo();
+    if (pending.length === streams.length && [...pending].sort().join() === streams.sort().join()) process.exit(code);
+  });
+}
+
+// The handle Node keeps for stdout or stderr: a terminal, a pipe or socket, or none for a file.
+function stdioHandle(fd: number): string | undefined {
+  try {
+    if (isatty(fd)) return "TTYWrap";
+    const stat = fstatSync(fd);
+    return stat.isFIFO() || stat.isSocket() ? "PipeWrap" : undefined;
+  } catch {
+    return "unknown";
+  }
+}
+
 export type { CommonOptions };
 
-process.exitCode = await main(process.argv);
+exitWhenIdle(await main(process.argv));

@@ -2,7 +2,7 @@
 // `enabled: false`, interpolation, then check what a schema cannot (references, cycles).
 // Input here has passed the JSON Schema, so shapes are trusted; values are not.
 import path from "node:path";
-import { isMap, isScalar } from "yaml";
+import { isMap, isScalar } from "./yaml.js";
 import type { Diagnostic, PathSegment } from "./diagnostic.js";
 import { parseDuration, parseSize } from "./duration.js";
 import { interpolate } from "./interpolate.js";

@@ -1,6 +1,6 @@
 // A parsed config file: the YAML document with node ranges, and the means to turn a key
 // path into a line:col. Everything that reports a position goes through `locate`.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "./yaml.js";
 import type { Diagnostic, PathSegment, Severity } from "./diagnostic.js";
 import { formatPath } from "./diagnostic.js";
 

@@ -2,6 +2,7 @@
 // the state dir or the file are StoreErrors naming the path and the fix — never a
 // stack trace, and never a migration that loses rows.
 import { existsSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
@@ -27,7 +28,7 @@ export function openDatabase(stateDir: string, options: OpenOptions = {}): Db {
   let db: Db;
   try {
     if (!options.readonly) mkdirSync(stateDir, { recursive: true });
-    db = new Database(file, { fileMustExist: Boolean(options.readonly), timeout: 5000 });
+    db = new Database(file, { fileMustExist: Boolean(options.readonly), timeout: 5000, nativeBinding: addonPath() });
   } catch (error) {
     throw describeOpenError(error, stateDir, file, options);
   }
@@ -47,6 +48,21 @@ export function openDatabase(stateDir: string, options: OpenOptions = {}): Db {
       throw new StoreError(`cannot write to ${file} (${code})`, `check the permissions of ${stateDir}, or pass --state-dir`, { cause: error });
     throw new StoreError(`cannot use ${file}: ${(error as Error).message}`, "check the state dir, or pass --state-dir", { cause: error });
   }
+}
+
+// better-sqlite3 finds its addon through the `bindings` package, which loads, reads a
+// stack trace and tries path after path: ~5 ms of every command that opens the database.
+// Where npm builds it (or puts the prebuilt one) it can be named at once.
+let addon: string | undefined | null = null;
+function addonPath(): string | undefined {
+  if (addon === null) {
+    try {
+      addon = createRequire(import.meta.url).resolve("better-sqlite3/build/Release/better_sqlite3.node");
+    } catch {
+      addon = undefined;
+    }
+  }
+  return addon;
 }
 
 // Switching a new file to WAL takes an exclusive lock, and SQLite may answer BUSY at once

@@ -143,7 +143,7 @@ describe("schema versions", () => {
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout)).toMatchObject([{ id: "old-run", status: "ready" }]);
     expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: 4 }]);
-    expect(queryDb(state, "SELECT name FROM sqlite_master WHERE name = 'attempts_stage'")).toHaveLength(1);
+    expect(queryDb(state, "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('attempts_stage', 'stage_runs_stage', 'stage_runs_recent')")).toEqual([{ name: "stage_runs_recent" }]);
     expect(queryDb(state, "SELECT name FROM pragma_table_info('stage_runs') WHERE name = 'depends_on'")).toEqual([{ name: "depends_on" }]);
   });
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT, runCli, tempProject, type TempProject } from "../helpers/cli.js";
 import { queryDb } from "../helpers/db.js";
+import { waitFor } from "../helpers/processes.js";
 
 let project: TempProject;
 let state: string;
@@ -110,8 +111,21 @@ describe("down and prune", () => {
     expect(kept).toHaveLength(2);
     expect(readdirSync(path.join(state, "logs")).sort()).toEqual(kept.map((k) => k.id).sort());
     expect(queryDb(state, "SELECT COUNT(*) AS n FROM stage_runs")).toEqual([{ n: 2 }]);
+    // up moves pruned log folders to .pruned/ and deletes them in the background.
+    await waitFor(() => !existsSync(path.join(state, ".pruned")));
     const prune = await runCli(["prune", "-c", file], { cwd: project.dir });
     expect(prune.stdout).toBe("nothing to prune (keeping 2 runs, 90 days)\n");
     expect(existsSync(path.join(state, "netra.db"))).toBe(true);
+    expect(existsSync(path.join(state, ".pruned"))).toBe(false);
+  });
+
+  it("prune deletes the log folders before it returns", async () => {
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  a: { command: "echo hi" }\n`);
+    for (let i = 0; i < 3; i++) expect((await runCli(["up", "-c", file], { cwd: project.dir })).code).toBe(0);
+    const fewer = project.write("fewer.yaml", `version: 1\nsettings: { retention: { runs: 1 } }\nstages:\n  a: { command: "echo hi" }\n`);
+    const prune = await runCli(["prune", "-c", fewer, "--state-dir", state], { cwd: project.dir });
+    expect(prune.stdout).toMatch(/^pruned 2 runs: /);
+    expect(readdirSync(path.join(state, "logs"))).toHaveLength(1);
+    expect(existsSync(path.join(state, ".pruned"))).toBe(false);
   });
 });

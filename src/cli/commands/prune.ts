@@ -10,7 +10,7 @@ export async function run(_args: string[], options: CommonOptions): Promise<numb
   const stateDir = resolveStateDir(options, config.path);
   const db = openDatabase(stateDir);
   try {
-    const { runs } = prune(db, stateDir, config.settings.retention);
+    const { runs } = prune(db, stateDir, config.settings.retention, Date.now(), { wait: true });
     out(runs.length === 0 ? `nothing to prune (keeping ${config.settings.retention.runs} runs, ${config.settings.retention.days} days)` : `pruned ${runs.length} run${runs.length === 1 ? "" : "s"}: ${runs.join(", ")}`);
     return 0;
   } finally {
