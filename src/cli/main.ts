@@ -1,5 +1,5 @@
 // The CLI entry: declares every command, loads each one's code only when it runs (so
-// `--version` and `--help` never load YAML, SQLite or listr2), and owns the exit code.
+// `--version` and `--help` never load YAML, SQLite or the live view), and owns the exit code.
 import { fstatSync, readFileSync } from "node:fs";
 import { isatty } from "node:tty";
 import { Command, CommanderError, Option } from "commander";
