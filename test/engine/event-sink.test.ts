@@ -52,13 +52,13 @@ describe("the event sink", () => {
       redactor: new Redactor(),
       consumers: [broken, other],
       onFailure: (name, _error, replacement) => failures.push(`${name} → ${replacement ?? "off"}`),
-      ownerOf: (error) => ((error as Error).message === "listr2 timer" ? "the live view" : undefined),
+      ownerOf: (error) => ((error as Error).message === "renderer timer" ? "the live view" : undefined),
     });
     sink(output("x"));
     sink(output("y"));
     expect(failures).toEqual(["the GitHub step summary → off"]);
     expect(sink.failAsync(new Error("unrelated"))).toBe(false);
-    expect(sink.failAsync(new Error("listr2 timer"))).toBe(true);
+    expect(sink.failAsync(new Error("renderer timer"))).toBe(true);
     expect(failures).toEqual(["the GitHub step summary → off", "the live view → off"]);
     sink(output("z"));
     expect(other.seen).toHaveLength(2);

@@ -48,7 +48,7 @@ function childOf(pid: number): number | undefined {
   }
 }
 
-// ESC [ params command: the control sequences listr2 and chalk write.
+// ESC [ params command: the control sequences the live view and chalk write.
 const CSI = new RegExp(String.raw`^\u001b\[([?\d;]*)([A-Za-z])`);
 
 export function playBack(output: string): { frames: string[][]; screen: string[] } {
