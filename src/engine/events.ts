@@ -67,9 +67,3 @@ export type EngineEvent = TransitionEvent | FactEvent;
 type WithoutAt<T> = T extends unknown ? Omit<T, "at"> : never;
 /** A fact as its reporter gives it: RunState stamps the time. */
 export type Fact = WithoutAt<FactEvent>;
-
-export type EventListener = (event: EngineEvent) => void;
-
-export function now(): string {
-  return new Date().toISOString();
-}

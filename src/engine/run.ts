@@ -36,7 +36,6 @@ export interface RunOptions {
 
 export interface RunHandle {
   runId: string;
-  state: RunState;
   done: Promise<{ status: RunStatus; exitCode: number }>;
   /** First call: cancel and roll back. Second: skip the rest of the rollback. */
   interrupt(signal: InterruptSignal): void;
@@ -187,7 +186,7 @@ export function startRun(options: RunOptions): RunHandle {
     return { status: "failed" as const, exitCode: INTERNAL_ERROR_EXIT };
   });
 
-  return { runId, state, done, interrupt, abort };
+  return { runId, done, interrupt, abort };
 }
 
 // A module service's host leaves its result file (init()'s raw outputs) while it runs:

@@ -62,11 +62,6 @@ export class Redactor {
     return compiled ? text.replace(compiled.pattern, MASK) : text;
   }
 
-  /** A deep copy of a JSON-like value (objects, arrays, strings, numbers, booleans, null, undefined) with every string redacted; returns the same object when not active. */
-  redactDeep<T>(value: T): T {
-    return this.active ? (this.deep(value) as T) : value;
-  }
-
   /** For a chunked byte stream (a process's output): see StreamRedactor. */
   stream(): StreamRedactor {
     // `held` always starts where a scan of the whole stream would be between matches, so
@@ -124,18 +119,6 @@ export class Redactor {
     const pattern = new RegExp(ordered.map(escapeRegExp).join("|"), "g");
     this.compiled = { pattern, secrets: ordered.map((text) => ({ text, failure: failureTable(text) })) };
     return this.compiled;
-  }
-
-  private deep(value: unknown): unknown {
-    if (typeof value === "string") return this.redact(value);
-    if (Array.isArray(value)) return value.map((item) => this.deep(item));
-    if (value !== null && typeof value === "object") {
-      // Values only: keys are field names chosen by the code, not data.
-      const copy: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) copy[key] = this.deep(item);
-      return copy;
-    }
-    return value;
   }
 }
 

@@ -110,45 +110,6 @@ describe("redact", () => {
   });
 });
 
-describe("redactDeep", () => {
-  it("copies a nested event with every string redacted, leaving the original and non-strings alone", () => {
-    const redactor = new Redactor(["hunter22", "ghp_token9"]);
-    const event = {
-      type: "stage-failed",
-      stage: "migrate",
-      attempt: 2,
-      ok: false,
-      skipped: null,
-      detail: undefined,
-      error: { message: "auth failed for hunter22", lines: ["curl -H 'Authorization: ghp_token9'", "exit 1"] },
-      outputs: { DB: "postgres://app:hunter22@db" },
-      matrix: [[{ note: "hunter22hunter22" }]],
-    };
-    const before = structuredClone(event);
-    const copy = redactor.redactDeep(event);
-    expect(copy).toEqual({
-      type: "stage-failed",
-      stage: "migrate",
-      attempt: 2,
-      ok: false,
-      skipped: null,
-      detail: undefined,
-      error: { message: `auth failed for ${MASK}`, lines: [`curl -H 'Authorization: ${MASK}'`, "exit 1"] },
-      outputs: { DB: `postgres://app:${MASK}@db` },
-      matrix: [[{ note: `${MASK}${MASK}` }]],
-    });
-    expect(event).toEqual(before);
-    expect(copy.error).not.toBe(event.error);
-  });
-
-  it("returns the very same value when no secret is known", () => {
-    const event = { message: "hello", nested: { list: [1, "two"] } };
-    expect(new Redactor().redactDeep(event)).toBe(event);
-    expect(new Redactor(["hunter22"]).redactDeep("say hunter22")).toBe(`say ${MASK}`);
-    expect(new Redactor(["hunter22"]).redactDeep(42)).toBe(42);
-  });
-});
-
 describe("stream", () => {
   it("masks a secret split across two chunks", () => {
     const stream = new Redactor(["hunter22"]).stream();
