@@ -1,4 +1,4 @@
-// The redaction boundary: whole texts, JSON-like values and chunked streams. Each case here
+// The redaction boundary: whole texts and chunked streams. Each case here
 // is one a sink-by-sink, line-by-line redactor gets wrong.
 import { describe, expect, it } from "vitest";
 import { isSecretName, MASK, MIN_SECRET_LENGTH, Redactor, secretsFromEnv, SECRET_NAME } from "../../src/redact/redactor.js";
