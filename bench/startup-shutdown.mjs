@@ -3,6 +3,8 @@
 // on a 1-stage graph, each with a fresh state dir and with one holding earlier runs.
 // Baselines from the same run: `netra-start --version` and a bare `node -e 0`.
 // Targets: exec → first stage ≤ `--version` + 60 ms; last stage ready → exit ≤ 50 ms.
+// BINS=/a/bin/netra-start.js,/b/bin/netra-start.js compares builds, each measurement
+// run for every build back to back (this machine's load changes by the minute).
 //
 // Events (`--output json`) carry ISO `at` stamps (ms, wall clock); this process notes
 // when it spawns the CLI and when the CLI exits with performance.now(), mapped to the
@@ -15,6 +17,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5);
 /** Earlier runs in the "with history" state dirs (the 200-stage graph's are seeded by a twin whose stages run `true`). */
 const HISTORY = Number(process.env.HISTORY ?? 50);
 const SLOTS = 8;
+const BINS = (process.env.BINS ?? BIN).split(",");
 
 const dir = tempDir("netra-bench-startup-");
 const dag = randomDag({ n: 200, slots: SLOTS });
@@ -56,8 +59,8 @@ function run(args) {
   });
 }
 
-async function up(config, stateDir) {
-  const result = await run([BIN, "up", "-c", config, "-j", String(SLOTS), "--output", "json", "--state-dir", stateDir]);
+async function up(bin, config, stateDir) {
+  const result = await run([bin, "up", "-c", config, "-j", String(SLOTS), "--output", "json", "--state-dir", stateDir]);
   let firstStarted = Infinity;
   let lastReady = -Infinity;
   for (const line of result.stdout.split("\n")) {
@@ -70,40 +73,46 @@ async function up(config, stateDir) {
   return { toFirst: firstStarted - result.spawned, afterLast: result.exited - lastReady, wall: result.wallMs };
 }
 
-const historyDirs = {};
-for (const [name, graph] of Object.entries(graphs)) {
-  historyDirs[name] = `${dir}/history-${name.replace(/ /g, "-")}`;
-  for (let i = 0; i < HISTORY; i++) await up(graph.twin ?? graph.config, historyDirs[name]);
-}
+const slug = (name) => name.replace(/ /g, "-");
+const builds = BINS.map((bin, b) => {
+  const scenarios = [];
+  for (const name of Object.keys(graphs)) for (const history of [false, true]) scenarios.push({ name, history, toFirst: [], afterLast: [], wall: [] });
+  return { bin, label: BINS.length > 1 ? `build ${b + 1}: ${bin}` : bin, version: [], scenarios, history: Object.fromEntries(Object.keys(graphs).map((name) => [name, `${dir}/history-${b}-${slug(name)}`])) };
+});
+for (const build of builds)
+  for (const [name, graph] of Object.entries(graphs)) for (let i = 0; i < HISTORY; i++) await up(build.bin, graph.twin ?? graph.config, build.history[name]);
 
-const samples = { version: [], node: [] };
-const scenarios = [];
-for (const name of Object.keys(graphs)) for (const history of [false, true]) scenarios.push({ name, history, toFirst: [], afterLast: [], wall: [] });
+// Each measurement runs for every build back to back, so that a build never gets a
+// quieter minute than another.
+const node = [];
 for (let round = 0; round < ROUNDS; round++) {
-  samples.node.push((await run(["-e", "0"])).wallMs);
-  samples.version.push((await run([BIN, "--version"])).wallMs);
-  for (const s of scenarios) {
-    const stateDir = s.history ? historyDirs[s.name] : `${dir}/fresh-${s.name.replace(/ /g, "-")}-${round}`;
-    const r = await up(graphs[s.name].config, stateDir);
-    s.toFirst.push(r.toFirst);
-    s.afterLast.push(r.afterLast);
-    s.wall.push(r.wall);
-  }
+  node.push((await run(["-e", "0"])).wallMs);
+  for (const build of builds) build.version.push((await run([build.bin, "--version"])).wallMs);
+  for (let i = 0; i < builds[0].scenarios.length; i++)
+    for (const build of builds) {
+      const s = build.scenarios[i];
+      const stateDir = s.history ? build.history[s.name] : `${dir}/fresh-${builds.indexOf(build)}-${slug(s.name)}-${round}`;
+      const r = await up(build.bin, graphs[s.name].config, stateDir);
+      s.toFirst.push(r.toFirst);
+      s.afterLast.push(r.afterLast);
+      s.wall.push(r.wall);
+    }
 }
 
 const ms = (v) => `${v.toFixed(0)} ms`;
-const version = median(samples.version);
-const node = median(samples.node);
-const limitFirst = version + 60;
-const rows = [["graph", "state dir", "(a) exec → first stage", "(b) last ready → exit", "whole CLI"]];
-for (const s of scenarios) rows.push([s.name, s.history ? `${HISTORY}+ earlier runs` : "fresh", ms(median(s.toFirst)), ms(median(s.afterLast)), ms(median(s.wall))]);
-rows.push(["(c) netra-start --version", "", ms(version), "", ""]);
-rows.push(["(d) node -e 0", "", ms(node), "", ""]);
-report(`start-up and shut-down of \`up --output json -j${SLOTS}\`, medians of ${ROUNDS} runs`, rows);
-for (const s of scenarios) {
-  const a = median(s.toFirst);
-  const b = median(s.afterLast);
-  console.log(
-    `${s.name}, ${s.history ? "with history" : "fresh"}: (a) ${ms(a)} (target ≤ --version + 60 = ${ms(limitFirst)}) — ${a <= limitFirst ? "OK" : "OVER"}; (b) ${ms(b)} (target ≤ 50 ms) — ${b <= 50 ? "OK" : "OVER"}`,
-  );
+for (const build of builds) {
+  const version = median(build.version);
+  const limitFirst = version + 60;
+  const rows = [["graph", "state dir", "(a) exec → first stage", "(b) last ready → exit", "whole CLI"]];
+  for (const s of build.scenarios) rows.push([s.name, s.history ? `${HISTORY}+ earlier runs` : "fresh", ms(median(s.toFirst)), ms(median(s.afterLast)), ms(median(s.wall))]);
+  rows.push(["(c) netra-start --version", "", ms(version), "", ""]);
+  rows.push(["(d) node -e 0", "", ms(median(node)), "", ""]);
+  report(`start-up and shut-down of \`up --output json -j${SLOTS}\`, medians of ${ROUNDS} runs — ${build.label}`, rows);
+  for (const s of build.scenarios) {
+    const a = median(s.toFirst);
+    const b = median(s.afterLast);
+    console.log(
+      `${s.name}, ${s.history ? "with history" : "fresh"}: (a) ${ms(a)} (target ≤ --version + 60 = ${ms(limitFirst)}) — ${a <= limitFirst ? "OK" : "OVER"}; (b) ${ms(b)} (target ≤ 50 ms) — ${b <= 50 ? "OK" : "OVER"}`,
+    );
+  }
 }
