@@ -65,7 +65,7 @@ function checkCircuits(db: Db): Finding[] {
   }[];
   if (rows.length === 0) return [ok("circuits", "no circuit breaker is open")];
   return rows.map((r) =>
-    warn("circuits", `circuit ${r.state.replace("_", "-")} after ${r.consecutive_failures} consecutive failures (opened ${r.opened_at})`, `fix the cause, then \`netra-start circuits reset ${r.stage}\` (or \`up --reset-circuits\`)`, {
+    warn("circuits", `circuit ${r.state.replace("_", "-")} after ${r.consecutive_failures} consecutive failed runs (opened ${r.opened_at})`, `fix the cause, then \`netra-start circuits reset ${r.stage}\` (or \`up --reset-circuits\`)`, {
       stage: r.stage,
     }),
   );

@@ -57,8 +57,8 @@ const PATTERNS: Pattern[] = [
     hint: (m) => `a precondition failed (${m[1]}): fix what it names, then run again`,
   },
   {
-    test: /circuit open, next try after (\S+)/i,
-    hint: (m) => `it failed too often in a row, so it is not tried until ${m[1]}: fix the cause, then \`netra-start circuits reset\``,
+    test: /circuit open, next try after (\S+?)(?: \(to try now: (.+)\))?$/i,
+    hint: (m) => `it failed in too many runs in a row, so it is not tried until ${m[1]}: fix the cause, then \`${m[2] ?? "netra-start circuits reset"}\``,
   },
   {
     test: /password authentication failed|authentication failed|access denied for user/i,

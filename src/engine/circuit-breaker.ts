@@ -1,6 +1,9 @@
 // The circuit breaker's decisions, apart from where its state is kept: consecutive
-// failed attempts of a stage are counted across runs; at `threshold` the circuit opens
-// and the stage fails at once for `recovery`; then one half-open trial decides.
+// failed *runs* of a stage are counted across runs — a run in which it failed after all
+// its retries counts once, so retries alone never open it and fixing the cause is not
+// followed by minutes of "circuit open". At `threshold` the circuit opens and the stage
+// fails at once for `recovery`; then one half-open trial decides. A service that exits
+// after it was ready counts as one failed run of it.
 import type { CircuitBreaker } from "../config/types.js";
 import type { CircuitState } from "./events.js";
 
@@ -24,9 +27,9 @@ export function admit(record: CircuitRecord, breaker: CircuitBreaker, nowMs: num
   return { run: true, trial: true };
 }
 
-// After an attempt: success closes the circuit; a failure counts, and opens it at the
-// threshold — at once when it was the half-open trial.
-export function afterAttempt(record: CircuitRecord, breaker: CircuitBreaker, ok: boolean, nowMs: number): CircuitRecord {
+// After a run of the stage (or a service's exit): success closes the circuit; a failure
+// counts, and opens it at the threshold — at once when it was the half-open trial.
+export function afterRun(record: CircuitRecord, breaker: CircuitBreaker, ok: boolean, nowMs: number): CircuitRecord {
   if (ok) return CLOSED;
   const consecutiveFailures = record.consecutiveFailures + 1;
   if (record.state !== "closed" || consecutiveFailures >= breaker.threshold) return { state: "open", consecutiveFailures, openedAt: nowMs };

@@ -9,7 +9,7 @@ export type AttemptFailure =
   | { reason: "health"; detail: string; checks: number }
   | { reason: "exited-early"; exitCode: number | null; signal: string | null }
   | { reason: "module-error"; message: string }
-  | { reason: "circuit-open"; until: string }
+  | { reason: "circuit-open"; until: string; reset: string | undefined }
   | { reason: "cancelled" };
 
 export function unreachable(value: never): never {
@@ -40,7 +40,7 @@ export function describeFailure(failure: AttemptFailure): string {
     case "module-error":
       return failure.message;
     case "circuit-open":
-      return `circuit open, next try after ${failure.until}`;
+      return `circuit open, next try after ${failure.until}${failure.reset ? ` (to try now: ${failure.reset})` : ""}`;
     case "cancelled":
       return "cancelled";
     default:

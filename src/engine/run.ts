@@ -32,6 +32,8 @@ export interface RunOptions {
   runId?: string;
   /** Circuit records across runs (from the report database); all closed when absent. */
   circuits?: ReadonlyMap<string, CircuitRecord>;
+  /** The command that closes a stage's circuit by hand, named in "circuit open" errors. */
+  circuitReset?: (stage: string) => string;
 }
 
 export interface RunHandle {
@@ -92,6 +94,7 @@ export function startRun(options: RunOptions): RunHandle {
     signal,
     upstreamOutputs,
     firstAttempt,
+    circuitReset: options.circuitReset,
   });
   const stopNow = () => {
     scheduler?.halt();

@@ -9,7 +9,7 @@ import { moduleCommand } from "./module/command.js";
 import { prepareModule, withModuleHooks } from "./module/stage.js";
 import type { Redactor } from "../redact/redactor.js";
 import { backoffDelay } from "./backoff.js";
-import { admit, afterAttempt } from "./circuit-breaker.js";
+import { admit, afterRun } from "./circuit-breaker.js";
 import { describeFailure, isRetryable, type AttemptFailure } from "./failure.js";
 import { waitHealthy } from "./health/wait-healthy.js";
 import { learnOutputs, outputsToEnv, saveOutputs } from "./outputs.js";
@@ -36,6 +36,8 @@ export interface StageRunContext {
   upstreamOutputs: ReadonlyMap<string, Record<string, string>>;
   /** Restarts of a service go on numbering attempts where the last episode stopped. */
   firstAttempt?: number;
+  /** The command that closes a stage's circuit by hand, with this invocation's config and state dir. */
+  circuitReset?: (stage: string) => string;
 }
 
 /** A service that became ready: still running, stopped at teardown. */
@@ -60,7 +62,7 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
   const { state } = ctx;
   const log = new StageLog(path.join(ctx.logDir, `${stage.name}.log`), ctx.redactor);
   const admission = admit(state.circuit(stage.name), stage.circuitBreaker, Date.now());
-  if (!admission.run) return fail(0, { reason: "circuit-open", until: clockTime(admission.until) }, [], undefined);
+  if (!admission.run) return fail(0, { reason: "circuit-open", until: clockTime(admission.until), reset: ctx.circuitReset?.(stage.name) }, [], undefined);
   if (admission.trial) state.setCircuit(stage, { ...state.circuit(stage.name), state: "half_open" }, "recovery time passed");
   // A half-open circuit lets exactly one trial attempt through.
   const first = ctx.firstAttempt ?? 1;
@@ -72,23 +74,18 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
       state.transition(ctx.index, "running", { attempt, maxAttempts });
       log.mark(`attempt ${attempt}/${maxAttempts}`);
       const result = await runAttempt(stage, attempt, ctx, log);
-      // A restarted service has not succeeded by becoming ready again — only by staying
-      // up (the supervisor closes its circuit after HEALTHY_RESET_MS); else a crash loop
-      // would reset its circuit on every restart and never open it.
-      const restartedService = result.ok && stage.kind === "service" && first > 1;
-      const counts = !restartedService && (result.ok || result.failure.reason !== "cancelled");
-      const circuit = counts ? afterAttempt(state.circuit(stage.name), stage.circuitBreaker, result.ok, Date.now()) : undefined;
-      if (circuit) state.setCircuit(stage, circuit, result.ok ? "attempt succeeded" : circuit.state === "open" ? "failure threshold reached" : "attempt failed");
-      if (result.ok) return { ok: true, attempts: attempt - first + 1, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: log.path };
+      if (result.ok) {
+        // A restarted service has not succeeded by becoming ready again — only by staying
+        // up (the supervisor closes its circuit after HEALTHY_RESET_MS); else a crash loop
+        // would reset its circuit on every restart and never open it.
+        if (!(stage.kind === "service" && first > 1)) state.setCircuit(stage, afterRun(state.circuit(stage.name), stage.circuitBreaker, true, Date.now()), "stage succeeded");
+        return { ok: true, attempts: attempt - first + 1, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: log.path };
+      }
 
       const error = describeFailure(result.failure);
       log.mark(`attempt ${attempt}/${maxAttempts} failed: ${error}`);
       state.report({ type: "attempt-failed", stage: stage.name, attempt, maxAttempts, durationMs: Date.now() - startedAt, failure: result.failure, error });
-      if (circuit?.state === "open") {
-        const until = clockTime((circuit.openedAt as number) + stage.circuitBreaker.recoveryMs);
-        return { ...fail(attempt - first + 1, result.failure, result.tail, result.exitCode), error: `${error}; circuit opened after ${circuit.consecutiveFailures} consecutive failures, next try after ${until}` };
-      }
-      if (attempt >= maxAttempts || !isRetryable(result.failure) || ctx.signal.aborted) return fail(attempt - first + 1, result.failure, result.tail, result.exitCode);
+      if (attempt >= maxAttempts || !isRetryable(result.failure) || ctx.signal.aborted) return failedRun(attempt - first + 1, result);
 
       // Retries count from this episode's first attempt (a service restart starts over).
       const delayMs = backoffDelay(stage.backoff, attempt - first + 1);
@@ -97,6 +94,20 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
     }
   } finally {
     log.close();
+  }
+
+  // The stage failed this run: that counts once against its circuit — unless the run was
+  // cancelled under it, which says nothing about the stage.
+  function failedRun(attempts: number, result: Extract<AttemptResult, { ok: false }>): Extract<StageRunResult, { ok: false }> {
+    const failed = fail(attempts, result.failure, result.tail, result.exitCode);
+    if (result.failure.reason === "cancelled" || ctx.signal.aborted) return failed;
+    const circuit = afterRun(state.circuit(stage.name), stage.circuitBreaker, false, Date.now());
+    state.setCircuit(stage, circuit, circuit.state === "open" ? "failure threshold reached" : "stage failed");
+    if (circuit.state !== "open") return failed;
+    const until = clockTime((circuit.openedAt as number) + stage.circuitBreaker.recoveryMs);
+    const reset = ctx.circuitReset ? ` (to try sooner: ${ctx.circuitReset(stage.name)})` : "";
+    const runs = circuit.consecutiveFailures === 1 ? "failed run" : `consecutive failed runs`;
+    return { ...failed, error: `${failed.error}; circuit opened after ${circuit.consecutiveFailures} ${runs}, next try after ${until}${reset}` };
   }
 
   function fail(attempts: number, failure: AttemptFailure, tail: string[], exitCode: number | undefined): Extract<StageRunResult, { ok: false }> {

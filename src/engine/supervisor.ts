@@ -7,7 +7,7 @@
 // Its status, restarts and process live in the RunState; this keeps only the watchers.
 import type { Stage } from "../config/types.js";
 import { backoffDelay } from "./backoff.js";
-import { afterAttempt, CLOSED } from "./circuit-breaker.js";
+import { afterRun, CLOSED } from "./circuit-breaker.js";
 import type { ProcessOutcome } from "./process/run-process.js";
 import type { RunState } from "./run-state.js";
 import type { ServiceHandle, StageRunResult } from "./stage-runner.js";
@@ -62,11 +62,11 @@ export class ServiceSupervisor {
     const healthyLongEnough = uptimeMs >= HEALTHY_RESET_MS;
     const restarts = healthyLongEnough ? 0 : entry.restarts;
     const before = healthyLongEnough ? CLOSED : state.circuit(stage.name);
-    const circuit = failed ? afterAttempt(before, stage.circuitBreaker, false, Date.now()) : undefined;
+    const circuit = failed ? afterRun(before, stage.circuitBreaker, false, Date.now()) : undefined;
     if (circuit) state.setCircuit(stage, circuit, circuit.state === "open" ? "failure threshold reached" : "service exited");
     const wanted = stage.restart === "always" || (stage.restart === "on-failure" && failed);
     if (!wanted || circuit?.state === "open") {
-      const why = !wanted ? `restart: ${stage.restart}` : `circuit open after ${circuit?.consecutiveFailures} consecutive failures`;
+      const why = !wanted ? `restart: ${stage.restart}` : `circuit open after ${circuit?.consecutiveFailures} consecutive failed runs`;
       return this.lose(index, stage, `service exited (${how}) and was not restarted (${why})`, exitCode ?? undefined);
     }
 

@@ -101,7 +101,7 @@ describe("doctor", () => {
     const file = project.write("startup.yaml", config);
     await runCli(["up", "-c", file], { cwd: project.dir });
     const { report } = await doctor(config);
-    expect(find(report.findings, "circuit open after 1 consecutive failures")).toMatchObject({ stage: "flaky", next: "fix the cause, then `netra-start circuits reset flaky` (or `up --reset-circuits`)" });
+    expect(find(report.findings, "circuit open after 1 consecutive failed runs")).toMatchObject({ stage: "flaky", next: "fix the cause, then `netra-start circuits reset flaky` (or `up --reset-circuits`)" });
   });
 
   it("a run that failed with ECONNREFUSED: the output tail and what it means", async () => {

@@ -1,7 +1,7 @@
 // The engine's pure parts: backoff, circuit-breaker decisions, redaction, outputs, the heap.
 import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../src/engine/backoff.js";
-import { admit, afterAttempt, CLOSED } from "../../src/engine/circuit-breaker.js";
+import { admit, afterRun, CLOSED } from "../../src/engine/circuit-breaker.js";
 import { outputEnvName, outputsToEnv, parseOutputs } from "../../src/engine/outputs.js";
 import { Heap } from "../../src/util/heap.js";
 import { Redactor, secretsFromEnv } from "../../src/redact/redactor.js";
@@ -26,18 +26,18 @@ describe("circuit breaker decisions", () => {
   const breaker = { threshold: 3, recoveryMs: 60_000 };
   it("opens at the threshold of consecutive failures; a success closes it", () => {
     let record = CLOSED;
-    record = afterAttempt(record, breaker, false, 1);
-    record = afterAttempt(record, breaker, false, 2);
+    record = afterRun(record, breaker, false, 1);
+    record = afterRun(record, breaker, false, 2);
     expect(record).toEqual({ state: "closed", consecutiveFailures: 2, openedAt: undefined });
-    expect(afterAttempt(record, breaker, true, 3)).toEqual(CLOSED);
-    record = afterAttempt(record, breaker, false, 3);
+    expect(afterRun(record, breaker, true, 3)).toEqual(CLOSED);
+    record = afterRun(record, breaker, false, 3);
     expect(record).toEqual({ state: "open", consecutiveFailures: 3, openedAt: 3 });
   });
   it("refuses while open, lets one trial through after recovery, reopens on a failed trial", () => {
     const open = { state: "open" as const, consecutiveFailures: 3, openedAt: 1000 };
     expect(admit(open, breaker, 1000 + 59_999)).toEqual({ run: false, until: 61_000 });
     expect(admit(open, breaker, 61_000)).toEqual({ run: true, trial: true });
-    expect(afterAttempt({ ...open, state: "half_open" }, breaker, false, 70_000)).toEqual({ state: "open", consecutiveFailures: 4, openedAt: 70_000 });
+    expect(afterRun({ ...open, state: "half_open" }, breaker, false, 70_000)).toEqual({ state: "open", consecutiveFailures: 4, openedAt: 70_000 });
     expect(admit(CLOSED, breaker, 0)).toEqual({ run: true, trial: false });
   });
 });

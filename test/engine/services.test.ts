@@ -163,7 +163,7 @@ describe("supervised services", () => {
     expect(result.code).toBe(1);
     const events = parseEvents(result.stdout);
     expect(eventsOf(events, "service-restarted")).toHaveLength(2);
-    expect(eventsOf(events, "service-lost")[0]?.error).toBe("service exited (exit code 1) and was not restarted (circuit open after 3 consecutive failures)");
+    expect(eventsOf(events, "service-lost")[0]?.error).toBe("service exited (exit code 1) and was not restarted (circuit open after 3 consecutive failed runs)");
   });
 
   it("SIGINT in the foreground tears down in reverse order of readiness, exit 130, nothing left", async () => {

@@ -73,12 +73,12 @@ describe("circuit breakers across runs", () => {
     expect((await up()).code).toBe(1);
     expect(queryDb(state, "SELECT state, consecutive_failures FROM circuits")).toEqual([{ state: "closed", consecutive_failures: 1 }]);
     const second = await up();
-    expect(second.stdout).toContain("circuit opened after 2 consecutive failures, next try after");
+    expect(second.stdout).toContain("circuit opened after 2 consecutive failed runs, next try after");
     expect(queryDb(state, "SELECT state FROM circuits")).toEqual([{ state: "open" }]);
 
     const refused = await up();
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/\[flaky\] FAILED after 0 attempts: circuit open, next try after \d\d:\d\d:\d\d/);
+    expect(refused.stdout).toMatch(/\[flaky\] FAILED after 0 attempts: circuit open, next try after \d\d:\d\d:\d\d \(to try now: netra-start circuits reset flaky -c \S*startup\.yaml\)/);
     expect(count()).toBe(2); // nothing ran
 
     await untilRecovered(3000);
@@ -91,8 +91,33 @@ describe("circuit breakers across runs", () => {
     expect(queryDb(state, "SELECT from_state, to_state, reason FROM circuit_transitions ORDER BY rowid")).toEqual([
       { from_state: "closed", to_state: "open", reason: "failure threshold reached" },
       { from_state: "open", to_state: "half_open", reason: "recovery time passed" },
-      { from_state: "half_open", to_state: "closed", reason: "attempt succeeded" },
+      { from_state: "half_open", to_state: "closed", reason: "stage succeeded" },
     ]);
+  });
+
+  it("counts failed runs, not attempts: retries alone never open it, and the fix runs at once", async () => {
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  flaky:\n    command: echo ran >> runs.txt; test -f healthy\n    retries: 3\n    backoff: { initial: 10ms, max: 10ms }\n`);
+    const up = () => runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
+    const failed = await up();
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain("[flaky] FAILED after 4 attempts: exit code 1\n");
+    expect(queryDb(state, "SELECT state, consecutive_failures FROM circuits")).toEqual([{ state: "closed", consecutive_failures: 1 }]);
+    project.write("healthy", "");
+    expect((await up()).code).toBe(0);
+    expect(queryDb(state, "SELECT state, consecutive_failures FROM circuits")).toEqual([{ state: "closed", consecutive_failures: 0 }]);
+  });
+
+  it("the command an open circuit names closes it", async () => {
+    const file = project.write("startup.yaml", config);
+    const up = () => runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
+    await up();
+    await up();
+    const refused = await up();
+    const command = /\(to try now: netra-start (circuits reset flaky -c \S+)\)/.exec(refused.stdout)?.[1];
+    expect(command).toBeDefined();
+    expect((await runCli(command!.split(" "), { cwd: project.dir })).stdout).toBe("closed: flaky\n");
+    project.write("healthy", "");
+    expect((await up()).code).toBe(0);
   });
 
   it("a failed half-open trial opens it again at once", async () => {

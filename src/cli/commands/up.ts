@@ -10,6 +10,7 @@ import { buildPlan, selectStages } from "../../graph/plan.js";
 import { renderJunit } from "../../output/junit.js";
 import { createStepSummary } from "../../output/github.js";
 import { createRenderer } from "../../output/renderer.js";
+import { circuitResetCommand } from "../command-line.js";
 import { loadCircuits, resetCircuits } from "../../store/circuits.js";
 import { durationEstimates, findRun, prune, runDetails } from "../../store/queries.js";
 import { RunRecorder } from "../../store/recorder.js";
@@ -98,6 +99,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       sink,
       redactor: ctx.redactor,
       circuits: loadCircuits(db),
+      circuitReset: (stage) => circuitResetCommand(stage, analysis.location.shown, options.stateDir),
     });
     const stopSignals = onSignals((signal) => handle.interrupt(signal));
     const stopGuard = guardAgainstBugs(sink, handle);
