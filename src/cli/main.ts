@@ -79,11 +79,12 @@ function buildProgram(): Command {
   addCommonOptions(
     program
       .command("down")
-      .description("clean up the stages of the last (or given) run, newest first")
-      .option("--run <id>", "the run to undo (default: the latest)")
+      .description("stop what the last (or given) run left running, newest first; --undo also runs the cleanups")
+      .option("--run <id>", "the run to stop (default: the latest)")
+      .option("--undo", "also run the `cleanup` of every stage that became ready and was not undone yet")
       .option("--wait-lock <duration>", "wait this long for another run's lock"),
   )
-    .addHelpText("after", examples(["netra-start down", "netra-start down --run 20261123-101500-ab12"]))
+    .addHelpText("after", examples(["netra-start down", "netra-start down --undo", "netra-start down --run 20261123-101500-ab12"]))
     .action(lazy(() => import("./commands/down.js")));
 
   addCommonOptions(

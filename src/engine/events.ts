@@ -8,6 +8,8 @@ import type { AttemptFailure } from "./failure.js";
 export type RecordedStatus = "ready" | "failed" | "skipped" | "cancelled";
 export type RunStatus = "running" | "ready" | "degraded" | "failed" | "interrupted" | "abandoned";
 export type RollbackReason = "failure" | "interrupt" | "teardown" | "down";
+/** What a rollback did to a stage: stopped its service only, or ran its cleanup as well. */
+export type RollbackAction = "stopped" | "undone";
 export type CircuitState = "closed" | "open" | "half_open";
 
 export interface StageInfo {
@@ -45,7 +47,8 @@ export type TransitionEvent =
   | { type: "service-exited"; at: string; stage: string; exitCode: number | null; signal: string | null; uptimeMs: number; restarting: boolean; delayMs: number }
   | { type: "service-restarted"; at: string; stage: string; restarts: number; attempts: number }
   | { type: "service-lost"; at: string; stage: string; error: string; critical: boolean; result?: StageResult }
-  | { type: "rollback-stage"; at: string; stage: string; seq: number; reason: RollbackReason; status: "ok" | "failed" | "skipped"; durationMs: number; error: string | undefined };
+  /** `action`: "stopped" (its service stopped, its cleanup not run) or "undone" (its cleanup run too). */
+  | { type: "rollback-stage"; at: string; stage: string; seq: number; reason: RollbackReason; action: RollbackAction; status: "ok" | "failed" | "skipped"; durationMs: number; error: string | undefined };
 
 /** Everything else that happens, reported through RunState.report(). */
 export type FactEvent =
@@ -58,7 +61,8 @@ export type FactEvent =
   | { type: "circuit-changed"; at: string; stage: string; from: CircuitState; to: CircuitState; consecutiveFailures: number; openedAt: string | undefined; nextTryAt: string | undefined; why: string }
   | { type: "outputs-saved"; at: string; stage: string; file: string; keys: string[]; secretKeys: string[] }
   | { type: "services-running"; at: string; stages: string[] }
-  | { type: "rollback-started"; at: string; reason: RollbackReason; stages: string[] }
+  /** `undo`: cleanups run (a failed run, `down --undo`); else services are only stopped. */
+  | { type: "rollback-started"; at: string; reason: RollbackReason; undo: boolean; stages: string[] }
   | { type: "rollback-finished"; at: string; reason: RollbackReason; failed: number; skipped: boolean }
   | { type: "run-finished"; at: string; runId: string; status: RunStatus; exitCode: number; durationMs: number; results: StageResult[]; rolledBack: boolean; note: string | undefined };
 

@@ -1,7 +1,10 @@
-// Undo what started, newest first: stop each service's process group and run each
-// stage's `cleanup`, every one attempted even when another fails, each with its own
-// timeout. A second Ctrl-C skips the remaining cleanups — but services are still
-// stopped: "skip the rollback" must never mean "leave processes behind".
+// Stop what started, newest first, and — when undoing — run each stage's `cleanup`, every
+// one attempted even when another fails, each with its own timeout. Stopping is not
+// undoing: Ctrl-C, `--check` and a plain `down` stop services and keep what init stages
+// did (a `cleanup` such as `migrate --down` destroys data); only the rollback of a failed
+// run and `down --undo` run the cleanups. A second Ctrl-C skips the remaining cleanups —
+// but services are still stopped: "skip the rollback" must never mean "leave processes
+// behind".
 import path from "node:path";
 import type { Command, Stage } from "../config/types.js";
 import type { RollbackReason } from "./events.js";
@@ -14,6 +17,8 @@ import type { Redactor } from "../redact/redactor.js";
 export interface RollbackOptions {
   state: RunState;
   reason: RollbackReason;
+  /** Run the cleanups too (a failed run, `down --undo`); otherwise only stop services. */
+  undo: boolean;
   env: NodeJS.ProcessEnv;
   logDir: string;
   redactor: Redactor;
@@ -30,8 +35,10 @@ export async function rollBack(options: RollbackOptions): Promise<{ failed: numb
   // stopped, but it is left as it is.
   const stranded = state.readyNewestFirst().filter((entry) => !canTransition(entry.status, "rolled-back"));
   await Promise.allSettled(stranded.map((entry) => entry.service?.stop()));
-  const items = state.readyNewestFirst().filter((entry) => canTransition(entry.status, "rolled-back") && (entry.service || entry.cleanup));
-  state.report({ type: "rollback-started", reason: options.reason, stages: items.map((i) => i.stage.name) });
+  const { undo } = options;
+  const action = undo ? "undone" : "stopped";
+  const items = state.readyNewestFirst().filter((entry) => canTransition(entry.status, "rolled-back") && (entry.service || (undo && entry.cleanup)));
+  state.report({ type: "rollback-started", reason: options.reason, undo, stages: items.map((i) => i.stage.name) });
   let failed = 0;
   let seq = options.firstSeq ?? 0;
   for (const entry of items) {
@@ -40,13 +47,13 @@ export async function rollBack(options: RollbackOptions): Promise<{ failed: numb
     const { service, cleanup, stage } = entry;
     if (options.skip.aborted) {
       if (service) await service.stop();
-      state.transition(entry.index, "rolled-back", { reason: options.reason, seq, outcome: "skipped", durationMs: Date.now() - started, error: undefined });
+      state.transition(entry.index, "rolled-back", { reason: options.reason, action, seq, outcome: "skipped", durationMs: Date.now() - started, error: undefined });
       continue;
     }
     if (service) await service.stop();
-    const error = cleanup ? await runCleanup(stage, cleanup, options) : undefined;
+    const error = undo && cleanup ? await runCleanup(stage, cleanup, options) : undefined;
     if (error) failed++;
-    state.transition(entry.index, "rolled-back", { reason: options.reason, seq, outcome: error ? "failed" : "ok", durationMs: Date.now() - started, error });
+    state.transition(entry.index, "rolled-back", { reason: options.reason, action, seq, outcome: error ? "failed" : "ok", durationMs: Date.now() - started, error });
   }
   state.report({ type: "rollback-finished", reason: options.reason, failed, skipped: options.skip.aborted });
   return { failed };

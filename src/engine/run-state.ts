@@ -5,7 +5,7 @@
 // ask this object and drive it; none of them keeps a copy.
 import type { Command, Stage } from "../config/types.js";
 import { CLOSED, type CircuitRecord } from "./circuit-breaker.js";
-import type { EngineEvent, Fact, RecordedStatus, RollbackReason, RunStatus, StageResult } from "./events.js";
+import type { EngineEvent, Fact, RecordedStatus, RollbackAction, RollbackReason, RunStatus, StageResult } from "./events.js";
 import type { AttemptFailure } from "./failure.js";
 import type { ServiceHandle } from "./stage-runner.js";
 
@@ -41,7 +41,7 @@ export interface TransitionDetails {
   failed: { attempts: number; error: string; tail: string[]; exitCode: number | undefined; reason: AttemptFailure["reason"] | "lost"; logPath: string | undefined };
   skipped: { reason: string };
   cancelled: { reason: string };
-  "rolled-back": { reason: RollbackReason; seq: number; outcome: "ok" | "failed" | "skipped"; durationMs: number; error: string | undefined };
+  "rolled-back": { reason: RollbackReason; action: RollbackAction; seq: number; outcome: "ok" | "failed" | "skipped"; durationMs: number; error: string | undefined };
 }
 
 export interface StageEntry {
@@ -286,7 +286,7 @@ export class RunState {
         const d = details as TransitionDetails["rolled-back"];
         entry.service = undefined;
         entry.undoneFrom = from;
-        return { type: "rollback-stage", at, stage, seq: d.seq, reason: d.reason, status: d.outcome, durationMs: d.durationMs, error: d.error };
+        return { type: "rollback-stage", at, stage, seq: d.seq, reason: d.reason, action: d.action, status: d.outcome, durationMs: d.durationMs, error: d.error };
       }
       case "pending":
         throw new IllegalTransition(stage, from, to);

@@ -141,9 +141,11 @@ export function startRun(options: RunOptions): RunHandle {
     await scheduler.run();
     let note: string | undefined;
     let rolledBack = false;
+    // Only a failed run is undone (cleanups run); an interrupt or the end of `--check` or
+    // of holding services stops services and keeps what init stages did.
     const tearDown = async (reason: RollbackReason) => {
       await supervisor.stop();
-      await rollBack({ state, reason, env, logDir, redactor, skip: skipRollback.signal });
+      await rollBack({ state, reason, undo: reason === "failure", env, logDir, redactor, skip: skipRollback.signal });
       rolledBack = true;
     };
 

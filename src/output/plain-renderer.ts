@@ -74,12 +74,16 @@ export function createPlainRenderer({ write, style, github, source }: PlainOptio
         return line(event.at, `${tag(event.stage)} ${style.red(event.critical ? "LOST" : "lost (non-critical)")}: ${event.error}`);
       case "services-running":
         return line(event.at, `${style.green("all ready")}; ${event.stages.length} service${event.stages.length === 1 ? "" : "s"} running (${event.stages.join(", ")}) — press Ctrl-C to stop`);
-      case "rollback-started":
-        return line(event.at, event.stages.length === 0 ? `rollback (${event.reason}): nothing to undo` : `rollback (${event.reason}): ${event.stages.join(", ")}`);
-      case "rollback-stage":
-        return line(event.at, `${tag(event.stage)} rollback ${event.status === "failed" ? style.red(`failed: ${event.error}`) : event.status} (${formatDuration(event.durationMs)})`);
+      case "rollback-started": {
+        const what = event.undo ? "rollback" : "stopping";
+        return line(event.at, event.stages.length === 0 ? `${what} (${event.reason}): nothing to ${event.undo ? "undo" : "stop"}` : `${what} (${event.reason}): ${event.stages.join(", ")}`);
+      }
+      case "rollback-stage": {
+        const what = event.action === "undone" ? "rollback" : "stop";
+        return line(event.at, `${tag(event.stage)} ${what} ${event.status === "failed" ? style.red(`failed: ${event.error}`) : event.status} (${formatDuration(event.durationMs)})`);
+      }
       case "rollback-finished":
-        return line(event.at, `rollback finished${event.failed > 0 ? `, ${event.failed} failed` : ""}${event.skipped ? ` (rest skipped: ${event.reason === "down" ? "interrupted" : "a second interrupt"})` : ""}`);
+        return line(event.at, `${event.reason === "failure" || event.reason === "down" ? "rollback" : "stopping"} finished${event.failed > 0 ? `, ${event.failed} failed` : ""}${event.skipped ? ` (rest skipped: ${event.reason === "down" ? "interrupted" : "a second interrupt"})` : ""}`);
       case "run-finished": {
         const colour = event.status === "ready" ? style.green : event.status === "degraded" ? style.yellow : style.red;
         line(event.at, `run ${event.runId} ${colour(event.status)} in ${formatDuration(event.durationMs)} (exit ${event.exitCode})`);

@@ -149,6 +149,13 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX stage_runs_stage;
   DROP INDEX attempts_stage;
   `,
+  // 5: stopping is not undoing. Ctrl-C, `--check` and a plain `down` stop services and
+  // keep what init stages did; only the rollback of a failed run and `down --undo` run the
+  // cleanups. A rollback row says which it was, so `down --undo` finds what is left to undo.
+  // Rows from before were all undone.
+  `
+  ALTER TABLE rollbacks ADD COLUMN action TEXT NOT NULL DEFAULT 'undone' CHECK (action IN ('stopped','undone'));
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

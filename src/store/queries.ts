@@ -115,7 +115,7 @@ export function stagesToUndo(db: Db, runId: string): string[] {
   const rows = db
     .prepare(
       `SELECT stage FROM stage_runs s WHERE run_id = ? AND status = 'ready'
-         AND NOT EXISTS (SELECT 1 FROM rollbacks r WHERE r.run_id = s.run_id AND r.stage = s.stage AND r.status = 'ok')
+         AND NOT EXISTS (SELECT 1 FROM rollbacks r WHERE r.run_id = s.run_id AND r.stage = s.stage AND r.status = 'ok' AND r.action = 'undone')
        ORDER BY finished_at, position`,
     )
     .all(runId) as { stage: string }[];

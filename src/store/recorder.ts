@@ -70,7 +70,7 @@ export class RunRecorder {
          ON CONFLICT (stage) DO UPDATE SET state = excluded.state, consecutive_failures = excluded.consecutive_failures, opened_at = excluded.opened_at, updated_at = excluded.updated_at`,
       ),
       circuitTransition: p("INSERT INTO circuit_transitions (stage, at, from_state, to_state, consecutive_failures, run_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-      rollback: p("INSERT INTO rollbacks (run_id, stage, seq, reason, started_at, finished_at, duration_ms, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      rollback: p("INSERT INTO rollbacks (run_id, stage, seq, reason, started_at, finished_at, duration_ms, status, error, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       health: p("INSERT INTO health_checks (run_id, stage, checked_at, ok, duration_ms, detail) VALUES (?, ?, ?, ?, ?, ?)"),
     };
   }
@@ -133,7 +133,7 @@ export class RunRecorder {
         if (event.from !== event.to) this.push(s.circuitTransition, [event.stage, event.at, event.from, event.to, event.consecutiveFailures, id || null, event.why]);
         return;
       case "rollback-stage":
-        return this.push(s.rollback, [id, event.stage, event.seq, event.reason, new Date(Date.parse(event.at) - event.durationMs).toISOString(), event.at, event.durationMs, event.status, event.error ?? null]);
+        return this.push(s.rollback, [id, event.stage, event.seq, event.reason, new Date(Date.parse(event.at) - event.durationMs).toISOString(), event.at, event.durationMs, event.status, event.error ?? null, event.action]);
       case "run-finished":
         for (const r of event.results) this.stageRow(r);
         this.push(s.runEnd, [event.at, event.status, event.exitCode, event.durationMs, event.note ?? null, id]);

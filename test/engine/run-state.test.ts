@@ -103,8 +103,8 @@ describe("one event per change", () => {
     const { state, events } = newState();
     state.transition(0, "running", { attempt: 1, maxAttempts: 1 });
     state.transition(0, "ready", ready);
-    state.transition(0, "rolled-back", { reason: "failure", seq: 1, outcome: "ok", durationMs: 3, error: undefined });
-    expect(events.at(-1)).toEqual({ type: "rollback-stage", at: new Date(1_000).toISOString(), stage: "a", seq: 1, reason: "failure", status: "ok", durationMs: 3, error: undefined });
+    state.transition(0, "rolled-back", { reason: "failure", action: "undone", seq: 1, outcome: "ok", durationMs: 3, error: undefined });
+    expect(events.at(-1)).toEqual({ type: "rollback-stage", at: new Date(1_000).toISOString(), stage: "a", seq: 1, reason: "failure", action: "undone", status: "ok", durationMs: 3, error: undefined });
     // Its row keeps what its startup came to.
     expect(state.results()[0]?.status).toBe("ready");
   });

@@ -1,4 +1,5 @@
 // Health probes against real servers on 127.0.0.1, and supervised services.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT, runCli, tempProject, type TempProject } from "../helpers/cli.js";
@@ -181,8 +182,10 @@ describe("supervised services", () => {
     const stdout = result.stdout;
     expect(result.code).toBe(130);
     expect(stdout).toMatch(/all ready; 2 services running \(db, api\) — press Ctrl-C to stop/);
-    // The contract: a foreground teardown is recorded with reason `teardown`.
-    expect(stdout).toContain("rollback (teardown): api, migrate, db");
+    // The contract: a foreground teardown is recorded with reason `teardown`; it stops
+    // services and keeps what init stages did (migrate's cleanup does not run).
+    expect(stdout).toContain("stopping (teardown): api, db");
+    expect(existsSync(path.join(project.dir, "undo"))).toBe(false);
     expect(stdout).toMatch(/^api │ listening on \d+$/m);
     expect(await portInUse(p1)).toBe(false);
     expect(await portInUse(p2)).toBe(false);

@@ -1,7 +1,7 @@
 // examples/shop: real PostgreSQL and Redis (Debian packages), a migration, a Node API and
 // a smoke test, brought up and torn down with `up --check` as CI would.
 import { spawnSync } from "node:child_process";
-import { chmodSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT, runCli, tempProject, type TempProject } from "../helpers/cli.js";
@@ -44,12 +44,17 @@ describe("examples/shop", () => {
     expect(queryDb(state, "SELECT stage, status FROM stage_runs ORDER BY position")).toEqual(
       ["tools", "postgres-init", "postgres", "redis", "migrate", "api", "smoke"].map((stage) => ({ stage, status: "ready" })),
     );
-    const rollbacks = queryDb<{ stage: string; reason: string; status: string }>(state, "SELECT stage, reason, status FROM rollbacks ORDER BY seq");
-    expect(rollbacks.every((r) => r.reason === "teardown" && r.status === "ok")).toBe(true);
-    // Reverse readiness: the API goes before the migration is undone, which goes before PostgreSQL stops.
+    // --check stops the services in reverse readiness and undoes nothing: the cluster and
+    // the migrated table stay (their cleanups drop them: `down --undo` only).
+    const rollbacks = queryDb<{ stage: string; reason: string; action: string; status: string }>(state, "SELECT stage, reason, action, status FROM rollbacks ORDER BY seq");
+    expect(rollbacks.every((r) => r.reason === "teardown" && r.action === "stopped" && r.status === "ok")).toBe(true);
     const order = rollbacks.map((r) => r.stage);
-    expect(order.indexOf("api")).toBeLessThan(order.indexOf("migrate"));
-    expect(order.indexOf("migrate")).toBeLessThan(order.indexOf("postgres"));
+    expect(order.indexOf("api")).toBeLessThan(order.indexOf("postgres"));
+    expect(order).not.toContain("migrate");
+    expect(existsSync(path.join(shopDir, "pgdata", "PG_VERSION"))).toBe(true);
+    // The readiness probe names a database that exists: no FATAL "database … does not exist".
+    const runId = (queryDb<{ id: string }>(state, "SELECT id FROM runs")[0] as { id: string }).id;
+    expect(readFileSync(path.join(state, "logs", runId, "postgres.log"), "utf8")).not.toMatch(/FATAL: +database .* does not exist/);
     expect(queryDb(state, "SELECT COUNT(*) AS n FROM health_checks WHERE stage = 'postgres' AND ok = 1")).toEqual([{ n: 1 }]);
 
     for (const port of [pg, redis, api]) expect(await portInUse(port)).toBe(false);

@@ -292,8 +292,8 @@ describe("the tty renderer", () => {
       { type: "circuit-changed", at, stage, from: "closed", to: "open", consecutiveFailures: 3, openedAt: at, nextTryAt: at, why: "3 failures" },
       { type: "outputs-saved", at, stage, file: "/x", keys: ["A"], secretKeys: [] },
       { type: "services-running", at, stages: [stage] },
-      { type: "rollback-started", at, reason: "failure", stages: [stage] },
-      { type: "rollback-stage", at, stage, seq: 1, reason: "failure", status: "failed", durationMs: 1, error: "nope" },
+      { type: "rollback-started", at, reason: "failure", undo: true, stages: [stage] },
+      { type: "rollback-stage", at, stage, seq: 1, reason: "failure", action: "undone", status: "failed", durationMs: 1, error: "nope" },
       { type: "rollback-finished", at, reason: "failure", failed: 1, skipped: false },
       runFinished(stages),
     ];

@@ -1,7 +1,7 @@
 // Rows are written as events happen: a supervisor killed with SIGKILL in the middle of a
 // run leaves rows that say which stages were ready, and `down` undoes exactly those.
 // A bug anywhere in `up` still tears everything down, records the run and exits 70.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
@@ -17,7 +17,7 @@ beforeEach(() => {
 });
 afterEach(() => project.cleanup());
 
-it("kill -9 mid-run: rows say which stages were ready; down ends what was left and runs the cleanups of exactly those stages", async () => {
+it("kill -9 mid-run: rows say which stages were ready; down ends what was left, down --undo runs the cleanups of exactly those stages", async () => {
   const marker = `${process.pid % 1000}${Date.now() % 1000}`;
   const file = project.write(
     "startup.yaml",
@@ -49,15 +49,21 @@ stages:
   const down = await runCli(["down", "-c", file, "--output", "plain"], { cwd: project.dir });
   expect(down.code, down.stderr + down.stdout).toBe(0);
   expect(down.stderr).toMatch(/run \S+ \(pid \d+\) was abandoned by its supervisor; recorded as abandoned, ended 2 process group\(s\)/);
-  expect(readFileSync(path.join(project.dir, "undo"), "utf8")).toBe("b\na\n");
-  expect(queryDb(state, "SELECT status FROM runs")).toEqual([{ status: "abandoned" }]);
-  expect(queryDb(state, "SELECT stage, seq, reason, status FROM rollbacks ORDER BY seq")).toEqual([
-    { stage: "b", seq: 1, reason: "down", status: "ok" },
-    { stage: "a", seq: 2, reason: "down", status: "ok" },
-  ]);
   expect(processesMatching(marker).filter((p) => /sleep 30[12]/.test(p))).toEqual([]);
-  // Undone once: a second down has nothing left to clean up.
-  const again = await runCli(["down", "-c", file, "--output", "plain"], { cwd: project.dir });
+  // Stopping is not undoing: a plain down keeps what a and b did, and says how to undo it.
+  expect(existsSync(path.join(project.dir, "undo"))).toBe(false);
+  expect(down.stdout).toContain("kept what a, b did: `netra-start down --undo` runs their cleanups");
+  expect(queryDb(state, "SELECT status FROM runs")).toEqual([{ status: "abandoned" }]);
+
+  const undo = await runCli(["down", "--undo", "-c", file, "--output", "plain"], { cwd: project.dir });
+  expect(undo.code, undo.stderr + undo.stdout).toBe(0);
+  expect(readFileSync(path.join(project.dir, "undo"), "utf8")).toBe("b\na\n");
+  expect(queryDb(state, "SELECT stage, seq, reason, action, status FROM rollbacks ORDER BY seq")).toEqual([
+    { stage: "b", seq: 1, reason: "down", action: "undone", status: "ok" },
+    { stage: "a", seq: 2, reason: "down", action: "undone", status: "ok" },
+  ]);
+  // Undone once: a second down --undo has nothing left to clean up.
+  const again = await runCli(["down", "--undo", "-c", file, "--output", "plain"], { cwd: project.dir });
   expect(again.stdout).toContain("rollback (down): nothing to undo");
   expect(readFileSync(path.join(project.dir, "undo"), "utf8")).toBe("b\na\n");
 });
@@ -96,12 +102,12 @@ it("a bug in the teardown itself: services still stopped, run recorded as failed
 it.each([
   ["SIGTERM", 143],
   ["SIGINT", 130],
-] as const)("%s during down: the cleanup under way is ended, the rest skipped, all recorded, lock released, exit %i", async (signal, code) => {
+] as const)("%s during down --undo: the cleanup under way is ended, the rest skipped, all recorded, lock released, exit %i", async (signal, code) => {
   const marker = `sleep 305${process.pid % 1000}`;
   const file = project.write("startup.yaml", `version: 1\nstages:\n  a: { command: "true", cleanup: "echo a >> undo" }\n  b: { command: "true", depends_on: [a], cleanup: "touch cleaning; ${marker}" }\n`);
   expect((await runCli(["up", "-c", file], { cwd: project.dir })).code).toBe(0);
   let pid = 0;
-  const down = runCli(["down", "-c", file, "--output", "plain"], { cwd: project.dir, onSpawn: (p) => (pid = p) });
+  const down = runCli(["down", "--undo", "-c", file, "--output", "plain"], { cwd: project.dir, onSpawn: (p) => (pid = p) });
   await waitFor(() => processesMatching(marker).length > 0);
   process.kill(pid, signal);
   const result = await down;

@@ -70,9 +70,12 @@ describe("rows after a run", () => {
     ]);
   });
 
-  it("SIGINT: status interrupted, exit 130, rollback reason interrupt", async () => {
+  it("SIGINT: status interrupted, exit 130, services stopped with reason interrupt, nothing undone", async () => {
     const marker = `${6000 + Math.floor(Math.random() * 900)}.${process.pid}`;
-    const file = project.write("startup.yaml", `version: 1\nstages:\n  a: { command: "true", cleanup: "true" }\n  long: { command: "sleep ${marker}", depends_on: [a] }\n`);
+    const file = project.write(
+      "startup.yaml",
+      `version: 1\nstages:\n  a: { command: "true", cleanup: "echo a >> undo" }\n  svc: { kind: service, command: "sleep 9${marker}", depends_on: [a] }\n  long: { command: "sleep ${marker}", depends_on: [svc] }\n`,
+    );
     let pid = 0;
     const running = runCli(["up", "-c", file], { cwd: project.dir, onSpawn: (p) => (pid = p) });
     await waitFor(() => processesMatching(`sleep ${marker}`).length > 0);
@@ -82,8 +85,11 @@ describe("rows after a run", () => {
     expect(queryDb(state, "SELECT stage, status FROM stage_runs ORDER BY stage")).toEqual([
       { stage: "a", status: "ready" },
       { stage: "long", status: "cancelled" },
+      { stage: "svc", status: "ready" },
     ]);
-    expect(queryDb(state, "SELECT stage, reason FROM rollbacks")).toEqual([{ stage: "a", reason: "interrupt" }]);
+    expect(queryDb(state, "SELECT stage, reason, action FROM rollbacks")).toEqual([{ stage: "svc", reason: "interrupt", action: "stopped" }]);
+    expect(existsSync(path.join(project.dir, "undo"))).toBe(false);
+    expect(processesMatching(`sleep 9${marker}`)).toEqual([]);
   });
 
   it("kill -9: the next run marks it abandoned and ends the processes it left", async () => {
@@ -142,7 +148,7 @@ describe("schema versions", () => {
     const history = await runCli(["history", "--state-dir", state, "--format", "json"], { cwd: project.dir });
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout)).toMatchObject([{ id: "old-run", status: "ready" }]);
-    expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: 4 }]);
+    expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: 5 }]);
     expect(queryDb(state, "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('attempts_stage', 'stage_runs_stage', 'stage_runs_recent')")).toEqual([{ name: "stage_runs_recent" }]);
     expect(queryDb(state, "SELECT name FROM pragma_table_info('stage_runs') WHERE name = 'depends_on'")).toEqual([{ name: "depends_on" }]);
   });
@@ -155,7 +161,7 @@ describe("schema versions", () => {
     db.close();
     const result = await up(`version: 1\nstages:\n  a: { command: "true" }\n`);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${path.join(state, "netra.db")} has schema version 99; this netra-start knows up to 4`);
+    expect(result.stderr).toContain(`error: ${path.join(state, "netra.db")} has schema version 99; this netra-start knows up to 5`);
     expect(result.stderr).toContain("hint: upgrade netra-start, or use another --state-dir");
   });
 

@@ -88,7 +88,7 @@ describe("report", () => {
 });
 
 describe("down and prune", () => {
-  it("down runs the cleanups of the last run's ready stages, newest first, recorded as rollbacks", async () => {
+  it("down --undo runs the cleanups of the last run's ready stages, newest first, recorded as rollbacks; plain down runs none", async () => {
     const file = project.write(
       "startup.yaml",
       `version: 1\nstages:\n  a: { command: "true", cleanup: "echo a >> undo" }\n  b: { command: "true", depends_on: [a], cleanup: "echo b >> undo" }\n  c: { command: "true", depends_on: [b], cleanup: "echo c >> undo" }\n`,
@@ -96,6 +96,9 @@ describe("down and prune", () => {
     expect((await runCli(["up", "-c", file], { cwd: project.dir })).code).toBe(0);
     const down = await runCli(["down", "-c", file], { cwd: project.dir });
     expect(down.code).toBe(0);
+    expect(down.stdout).toBe("nothing left running by run " + queryDb<{ id: string }>(state, "SELECT id FROM runs")[0]!.id + "\nkept what a, b, c did: `netra-start down --undo` runs their cleanups\n");
+    expect(existsSync(path.join(project.dir, "undo"))).toBe(false);
+    expect((await runCli(["down", "--undo", "-c", file], { cwd: project.dir })).code).toBe(0);
     expect(readFileSync(path.join(project.dir, "undo"), "utf8")).toBe("c\nb\na\n");
     expect(queryDb(state, "SELECT stage, seq, reason, status FROM rollbacks ORDER BY seq")).toEqual([
       { stage: "c", seq: 1, reason: "down", status: "ok" },

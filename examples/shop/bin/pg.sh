@@ -30,7 +30,9 @@ case "$1" in
     exec $( [ "$(id -u)" = 0 ] && echo runuser -u postgres -- ) "$bin/postgres" -D "$data" -p "$PGPORT" -k "$sock" -c listen_addresses=127.0.0.1 -c fsync=off
     ;;
   ready)
-    "$bin/pg_isready" -h 127.0.0.1 -p "$PGPORT" -U shop -q
+    # -d postgres: without it pg_isready asks for a database named after the user, and
+    # the server logs a FATAL "database does not exist" on every probe.
+    "$bin/pg_isready" -h 127.0.0.1 -p "$PGPORT" -U shop -d postgres -q
     ;;
   psql)
     shift

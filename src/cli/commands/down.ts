@@ -1,7 +1,8 @@
-// `down [--run ID]`: undo a run — stop the process groups it left running (a supervisor
-// that died, a `--no-rollback` run) and run the cleanups of its ready stages, newest
-// first, recorded as rollbacks with reason `down`. The run's recorded state is loaded
-// into a RunState, and the same rollback as `up`'s drives it.
+// `down [--run ID] [--undo]`: stop the process groups a run left running (a supervisor
+// that died, a `--no-rollback` run); with `--undo`, also run the cleanups of its ready
+// stages not undone yet, newest first, recorded as rollbacks with reason `down`. The
+// run's recorded state is loaded into a RunState, and the same rollback as `up`'s drives
+// it. Without `--undo` nothing is undone: it says which cleanups are left.
 import { cleanupCommand } from "../../engine/module/stage.js";
 import { rollBack } from "../../engine/rollback.js";
 import { exitCodeFor } from "../../engine/run.js";
@@ -18,7 +19,7 @@ import { err, out } from "../io.js";
 import { parseWait } from "./up.js";
 import path from "node:path";
 
-export async function run(_args: string[], options: CommonOptions & { run?: string; waitLock?: string }): Promise<number> {
+export async function run(_args: string[], options: CommonOptions & { run?: string; waitLock?: string; undo?: boolean }): Promise<number> {
   const loaded = loadConfigOrExit(options);
   const { config } = loaded;
   const ctx = await openRunContext(loaded, options, "down", { waitMs: parseWait(options.waitLock), hint: "stop that run first (Ctrl-C tears it down), or pass --wait-lock 30s" });
@@ -26,15 +27,25 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
   try {
     const target = findRun(db, options.run);
     if (!target) throw new UsageError(options.run ? `no run "${options.run}"` : "no runs recorded yet", "`netra-start history` lists the runs");
+    const json = resolveOutputMode(options.output) === "json";
     const groups = await endLeftoverGroups(db, stateDir, target.id, 5000);
-    if (groups.length > 0) out(`stopped ${groups.length} process group${groups.length === 1 ? "" : "s"} left by run ${target.id}`);
+    if (groups.length > 0 && !json) out(`stopped ${groups.length} process group${groups.length === 1 ? "" : "s"} left by run ${target.id}`);
 
     const toUndo = stagesToUndo(db, target.id);
     const index = new Map(config.stages.map((s, i) => [s.name, i]));
+    const withCleanup = toUndo.filter((name) => index.has(name) && cleanupCommand(config.stages[index.get(name) as number]!));
+    if (!options.undo) {
+      if (json) out(JSON.stringify({ type: "down", runId: target.id, stoppedGroups: groups.length, cleanupsNotRun: withCleanup }));
+      else {
+        if (groups.length === 0) out(`nothing left running by run ${target.id}`);
+        if (withCleanup.length > 0) out(`kept what ${withCleanup.join(", ")} did: \`netra-start down --undo\` runs their cleanups`);
+      }
+      return ExitCode.ready;
+    }
     const missing = toUndo.filter((name) => !index.has(name));
     if (missing.length > 0) err(`warning: no longer in the config, not cleaned up: ${missing.join(", ")}`);
 
-    const renderer = await createRenderer(resolveOutputMode(options.output) === "json" ? "json" : "plain");
+    const renderer = await createRenderer(json ? "json" : "plain");
     const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command: "down" });
     recorder.useRun(target.id);
     const sink = createRunSink(ctx, [{ name: "the report database", onEvent: (event) => recorder.onEvent(event) }, renderer]);
@@ -54,6 +65,7 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
     const { failed } = await rollBack({
       state,
       reason: "down",
+      undo: true,
       env: { ...process.env },
       logDir: path.join(stateDir, "logs", target.id),
       redactor: ctx.redactor,
