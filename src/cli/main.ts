@@ -61,7 +61,7 @@ function buildProgram(): Command {
     program
       .command("validate")
       .description("check the config; exit 0 when valid, 2 when not")
-      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
   )
     .addHelpText("after", examples(["netra-start validate", "netra-start validate -c deploy/startup.yaml --format json"]))
     .action(lazy(() => import("./commands/validate.js")));
@@ -71,7 +71,7 @@ function buildProgram(): Command {
       .command("plan")
       .description("show order, parallel levels and the critical path")
       .argument("[stages...]", "only these stages and what they depend on")
-      .addOption(new Option("--format <format>", "output format").choices(["text", "json", "mermaid", "dot"]).default("text")),
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json", "mermaid", "dot"])),
   )
     .addHelpText("after", examples(["netra-start plan", "netra-start plan api --format mermaid", "netra-start plan --format dot | dot -Tsvg > plan.svg"]))
     .action(lazy(() => import("./commands/plan.js")));
@@ -91,7 +91,7 @@ function buildProgram(): Command {
     program
       .command("doctor")
       .description("say what is wrong and what to do: config, preflight, state, last failures")
-      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
   )
     .addHelpText("after", examples(["netra-start doctor", "netra-start doctor -c deploy/startup.yaml --format json"]))
     .action(lazy(() => import("./commands/doctor.js")));
@@ -101,7 +101,7 @@ function buildProgram(): Command {
       .command("history")
       .description("recent runs")
       .option("--limit <n>", "how many", "20")
-      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
   )
     .addHelpText("after", examples(["netra-start history", "netra-start history --limit 5 --format json"]))
     .action(lazy(() => import("./commands/history.js")));
@@ -111,7 +111,7 @@ function buildProgram(): Command {
       .command("report")
       .description("one run (default: the latest)")
       .argument("[run]", "run id, or a unique prefix of it")
-      .addOption(new Option("--format <format>", "output format").choices(["text", "json", "junit", "prometheus", "html"]).default("text")),
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json", "junit", "prometheus", "html"])),
   )
     .addHelpText("after", examples(["netra-start report", "netra-start report --format junit > startup.xml", "netra-start report 20261123 --format prometheus", "netra-start report --format html > run.html"]))
     .action(lazy(() => import("./commands/report.js")));
@@ -122,7 +122,7 @@ function buildProgram(): Command {
       .description("circuit breaker states; `circuits reset [STAGE]` closes them")
       .argument("[action]", "reset")
       .argument("[stage]", "only this stage")
-      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text")),
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
   )
     .addHelpText("after", examples(["netra-start circuits", "netra-start circuits reset database", "netra-start circuits reset"]))
     .action(lazy(() => import("./commands/circuits.js")));

@@ -31,7 +31,7 @@ describe("doctor", () => {
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
     expect(text.stdout).toContain("✔ startup.yaml is valid: 1 stage, no profile");
-    expect(text.stdout).toContain("✔ report database ok: 1 run recorded, schema 4");
+    expect(text.stdout).toContain("✔ report database ok: 1 run recorded, schema 5");
     expect(text.stdout).toContain("nothing wrong found");
   });
 

@@ -147,7 +147,7 @@ describe("schema versions", () => {
     db.close();
     const history = await runCli(["history", "--state-dir", state, "--format", "json"], { cwd: project.dir });
     expect(history.code).toBe(0);
-    expect(JSON.parse(history.stdout)).toMatchObject([{ id: "old-run", status: "ready" }]);
+    expect(JSON.parse(history.stdout)).toMatchObject({ id: "old-run", status: "ready" });
     expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: 5 }]);
     expect(queryDb(state, "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('attempts_stage', 'stage_runs_stage', 'stage_runs_recent')")).toEqual([{ name: "stage_runs_recent" }]);
     expect(queryDb(state, "SELECT name FROM pragma_table_info('stage_runs') WHERE name = 'depends_on'")).toEqual([{ name: "depends_on" }]);

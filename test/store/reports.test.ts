@@ -61,10 +61,11 @@ describe("report", () => {
     expect(history.stdout).toMatch(/^RUN +STARTED +STATUS +EXIT +DURATION +STAGES +COMMAND$/m);
     expect(history.stdout).toMatch(/ ready +0 +\S+ +1\/1 ready +up ok$/m);
     expect(history.stdout).toMatch(/ degraded +3 +\S+ +1\/3 ready, 1 failed, 1 skipped +up$/m);
-    const json = JSON.parse((await runCli(["history", "-c", file, "--format", "json", "--limit", "1"], { cwd: project.dir })).stdout);
+    const jsonLines = (text: string) => text.trimEnd().split("\n").map((line) => JSON.parse(line) as { id: string });
+    const json = jsonLines((await runCli(["history", "-c", file, "--format", "json", "--limit", "1"], { cwd: project.dir })).stdout);
     expect(json).toHaveLength(1);
     expect(json[0]).toMatchObject({ status: "ready", command: "up ok" });
-    const [latest, first] = (JSON.parse((await runCli(["history", "-c", file, "--format", "json"], { cwd: project.dir })).stdout) as { id: string }[]).map((r) => r.id) as [string, string];
+    const [latest, first] = jsonLines((await runCli(["history", "-c", file, "--format", "json"], { cwd: project.dir })).stdout).map((r) => r.id) as [string, string];
     // The shortest prefix of the first run's id that the other run does not share: two
     // runs in the same second share the timestamp part.
     let prefix = first.slice(0, 9);
@@ -78,6 +79,19 @@ describe("report", () => {
     const none = await runCli(["report", "nope", "-c", file], { cwd: project.dir });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no run "nope"');
+  });
+
+  it("--output json works for every command that prints data: one compact object per line, nothing else on stdout", async () => {
+    const file = project.write("startup.yaml", mixed);
+    await runCli(["up", "-c", file], { cwd: project.dir });
+    await runCli(["up", "-c", file, "ok"], { cwd: project.dir });
+    const outputs = await Promise.all(["history", "report", "circuits", "validate", "plan", "doctor"].map((command) => runCli([command, "-c", file, "--output", "json"], { cwd: project.dir })));
+    for (const [n, result] of outputs.entries()) {
+      const lines = result.stdout.trimEnd().split("\n");
+      expect(lines.length, result.stdout).toBeGreaterThan(0);
+      for (const line of lines) expect(() => JSON.parse(line), `${n}: ${line}`).not.toThrow();
+    }
+    expect(outputs[0]?.stdout.trimEnd().split("\n")).toHaveLength(2); // history: one run per line
   });
 
   it("says so when nothing has run yet", async () => {

@@ -2,6 +2,7 @@ import { readCircuits, resetCircuits } from "../../store/circuits.js";
 import { openDatabase } from "../../store/database.js";
 import type { CommonOptions } from "../options.js";
 import { out } from "../io.js";
+import { dataFormat, printJson, printJsonLines } from "../data-format.js";
 import { stateDirFor } from "../state.js";
 import { alignColumns } from "../../output/columns.js";
 
@@ -13,12 +14,13 @@ export async function run(args: string[], options: CommonOptions & { format?: st
   try {
     if (resetting) {
       const reset = resetCircuits(db, stage);
+      if (dataFormat(options) === "json") return printJson({ type: "circuits-reset", closed: reset }), 0;
       out(reset.length === 0 ? `nothing to reset${stage ? ` for ${stage}` : ""}: ${stage ? "its circuit is" : "all circuits are"} closed` : `closed: ${reset.join(", ")}`);
       return 0;
     }
     const rows = readCircuits(db);
-    if (options.format === "json") {
-      out(JSON.stringify(rows, null, 2));
+    if (dataFormat(options) === "json") {
+      printJsonLines(rows);
       return 0;
     }
     if (rows.length === 0) return out("no circuit has recorded a failure"), 0;

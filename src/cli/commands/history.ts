@@ -5,6 +5,7 @@ import { listRuns } from "../../store/queries.js";
 import type { CommonOptions } from "../options.js";
 import { UsageError } from "../exit.js";
 import { out } from "../io.js";
+import { dataFormat, printJsonLines } from "../data-format.js";
 import { stateDirFor } from "../state.js";
 import { alignColumns } from "../../output/columns.js";
 
@@ -14,8 +15,8 @@ export async function run(_args: string[], options: CommonOptions & { limit?: st
   const db = openDatabase(stateDirFor(options), { readonly: true });
   try {
     const runs = listRuns(db, limit);
-    if (options.format === "json") {
-      out(JSON.stringify(runs, null, 2));
+    if (dataFormat(options) === "json") {
+      printJsonLines(runs);
       return 0;
     }
     if (runs.length === 0) {

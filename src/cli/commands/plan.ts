@@ -5,6 +5,7 @@ import { resolveStateDir, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
 import { UsageError } from "../exit.js";
 import { out } from "../io.js";
+import { dataFormat, printJson } from "../data-format.js";
 
 export async function run(names: string[], options: CommonOptions & { format?: string }): Promise<number> {
   const { config, analysis } = loadConfigOrExit(options);
@@ -12,9 +13,9 @@ export async function run(names: string[], options: CommonOptions & { format?: s
   if (!selection.ok) throw new UsageError(`unknown stage "${selection.unknown}"`, selection.hint ?? "run `netra-start plan` to list the stages");
   const plan = buildPlan(selection.stages, await recordedEstimates(resolveStateDir(options, config.path)));
   const view = planViewOf(config, analysis.location.shown);
-  switch (options.format) {
+  switch (dataFormat(options)) {
     case "json":
-      out(JSON.stringify(planToJson(plan, view), null, 2));
+      printJson(planToJson(plan, view));
       break;
     case "mermaid":
       out(planToMermaid(plan).join("\n"));

@@ -8,6 +8,7 @@ import { findRun, runDetails } from "../../store/queries.js";
 import type { CommonOptions } from "../options.js";
 import { UsageError } from "../exit.js";
 import { out } from "../io.js";
+import { dataFormat, printJson } from "../data-format.js";
 import { stateDirFor } from "../state.js";
 
 export async function run(args: string[], options: CommonOptions & { format?: string }): Promise<number> {
@@ -16,9 +17,9 @@ export async function run(args: string[], options: CommonOptions & { format?: st
     const recorded = findRun(db, args[0]);
     if (!recorded) throw new UsageError(args[0] ? `no run "${args[0]}" (or more than one starts with it)` : "no runs recorded yet", "`netra-start history` lists the runs");
     const details = runDetails(db, recorded);
-    switch (options.format) {
+    switch (dataFormat(options)) {
       case "json":
-        out(JSON.stringify(details, null, 2));
+        printJson(details);
         break;
       case "junit":
         process.stdout.write(renderJunit(details));
