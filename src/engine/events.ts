@@ -24,6 +24,7 @@ export interface StageInfo {
 /** What a stage came to: its row in stage_runs, and a line of the summary. */
 export interface StageResult {
   name: string;
+  description: string | undefined;
   status: RecordedStatus;
   priority: Priority;
   kind: StageKind;

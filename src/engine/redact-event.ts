@@ -11,7 +11,8 @@ import { unreachable } from "./failure.js";
 export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent {
   if (!redactor.active) return event;
   const r = (text: string) => redactor.redact(text);
-  const row = (result: StageResult | undefined) => (result?.error === undefined ? result : { ...result, error: r(result.error) });
+  const row = (result: StageResult | undefined) =>
+    result === undefined ? result : { ...result, error: result.error === undefined ? undefined : r(result.error), description: result.description === undefined ? undefined : r(result.description) };
   switch (event.type) {
     case "stage-output":
     case "service-output":

@@ -357,6 +357,7 @@ const ROW_EVENTS = new Set<EngineEvent["type"]>(["stage-ready", "stage-failed", 
 function resultOf(e: StageEntry): StageResult {
   return {
     name: e.stage.name,
+    description: e.stage.description,
     status: recordedStatus(e),
     priority: e.stage.priority,
     kind: e.stage.kind,

@@ -27,6 +27,7 @@ export function planToJson(plan: Plan, view: PlanView): unknown {
     criticalPath: { stages: plan.critical.path.map(name), estimatedMs: plan.critical.lengthMs },
     stages: plan.stages.map((s, i) => ({
       name: s.name,
+      description: s.description ?? null,
       kind: s.kind,
       priority: s.priority,
       dependsOn: s.dependsOn,
@@ -53,10 +54,10 @@ export function planToText(plan: Plan, view: PlanView): string[] {
   lines.push(`Critical path (*), about ${formatDuration(plan.critical.lengthMs)} (${basis}):`);
   lines.push(`  ${plan.critical.path.map(name).join(" -> ")}`);
   lines.push("");
-  const rows = [["#", "STAGE", "KIND", "PRIORITY", "DEPENDS ON"]];
+  const rows = [["#", "STAGE", "KIND", "PRIORITY", "DEPENDS ON", "DESCRIPTION"]];
   plan.order.forEach((i, n) => {
     const s = plan.stages[i];
-    if (s) rows.push([String(n + 1), s.name, s.kind, s.priority, s.dependsOn.join(", ") || "-"]);
+    if (s) rows.push([String(n + 1), s.name, s.kind, s.priority, s.dependsOn.join(", ") || "-", s.description?.replace(/\s+/g, " ").trim() ?? ""]);
   });
   lines.push(...alignColumns(rows));
   return lines;

@@ -18,6 +18,7 @@ export function reportText(details: RunDetails, style: ChalkInstance): string[] 
     ...summaryTable(
       details.stages.map((s) => ({
         name: s.stage,
+        description: s.description ?? undefined,
         status: s.status,
         priority: s.priority as "critical",
         kind: s.kind as "task",

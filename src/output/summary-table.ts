@@ -6,10 +6,21 @@ import { alignColumns } from "./columns.js";
 
 const STATUS_MARK: Record<StageResult["status"], string> = { ready: "✔", failed: "✖", skipped: "↷", cancelled: "⚠" };
 
+// A DESCRIPTION column (cut to 40 characters) when any stage has one: what a stage is for
+// reads better than its name when it failed.
 export function summaryTable(results: readonly StageResult[], style: ChalkInstance): string[] {
-  const rows = [["STAGE", "STATUS", "PRIORITY", "ATTEMPTS", "DURATION", "ERROR"]];
+  const described = results.some((r) => r.description);
+  const rows = [["STAGE", ...(described ? ["DESCRIPTION"] : []), "STATUS", "PRIORITY", "ATTEMPTS", "DURATION", "ERROR"]];
   for (const r of results)
-    rows.push([r.name, `${STATUS_MARK[r.status]} ${r.status}`, r.priority, String(r.attempts), r.durationMs === undefined ? "-" : formatDuration(r.durationMs), oneLine(r.error ?? "")]);
+    rows.push([
+      r.name,
+      ...(described ? [oneLine(r.description ?? "", 40)] : []),
+      `${STATUS_MARK[r.status]} ${r.status}`,
+      r.priority,
+      String(r.attempts),
+      r.durationMs === undefined ? "-" : formatDuration(r.durationMs),
+      oneLine(r.error ?? "", 100),
+    ]);
   return alignColumns(rows).map((text, n) => {
     if (n === 0) return style.bold(text);
     const status = results[n - 1]?.status;
@@ -17,7 +28,7 @@ export function summaryTable(results: readonly StageResult[], style: ChalkInstan
   });
 }
 
-function oneLine(text: string): string {
+function oneLine(text: string, max: number): string {
   const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 100 ? `${line.slice(0, 97)}…` : line;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

@@ -152,9 +152,10 @@ export const MIGRATIONS: readonly string[] = [
   // 5: stopping is not undoing. Ctrl-C, `--check` and a plain `down` stop services and
   // keep what init stages did; only the rollback of a failed run and `down --undo` run the
   // cleanups. A rollback row says which it was, so `down --undo` finds what is left to undo.
-  // Rows from before were all undone.
+  // Rows from before were all undone. Each stage's `description`, for reports.
   `
   ALTER TABLE rollbacks ADD COLUMN action TEXT NOT NULL DEFAULT 'undone' CHECK (action IN ('stopped','undone'));
+  ALTER TABLE stage_runs ADD COLUMN description TEXT;
   `,
 ];
 

@@ -41,6 +41,8 @@ export interface StageRunRow {
   log_path: string | null;
   /** JSON list of stage names (NULL for runs recorded before schema 3). */
   depends_on: string | null;
+  /** The stage's `description` (NULL before schema 5, or when it had none). */
+  description: string | null;
 }
 
 export interface AttemptRow {

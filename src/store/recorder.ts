@@ -59,8 +59,8 @@ export class RunRecorder {
       attemptBackoff: p("UPDATE attempts SET backoff_ms = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
       process: p("INSERT INTO processes (run_id, stage, role, pgid, started_at) VALUES (?, ?, ?, ?, ?)"),
       stageRun: p(
-        `INSERT INTO stage_runs (run_id, stage, kind, priority, status, attempts, started_at, finished_at, duration_ms, exit_code, error, log_path, depends_on, position)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO stage_runs (run_id, stage, kind, priority, status, attempts, started_at, finished_at, duration_ms, exit_code, error, log_path, depends_on, position, description)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, stage) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
            finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, exit_code = excluded.exit_code, error = excluded.error, log_path = excluded.log_path,
            depends_on = excluded.depends_on, position = excluded.position`,
@@ -161,7 +161,7 @@ export class RunRecorder {
   private stageRow(result: StageResult | undefined): void {
     if (!result) return;
     const info = this.stageInfo.get(result.name);
-    this.push(this.statements.stageRun, [...stageRunParams(this.runId, result), info?.dependsOn ?? "[]", info?.position ?? null]);
+    this.push(this.statements.stageRun, [...stageRunParams(this.runId, result), info?.dependsOn ?? "[]", info?.position ?? null, result.description ?? null]);
   }
 
   /** Writes what is queued and takes no more: the database is about to close. */

@@ -70,7 +70,7 @@ describe("what the boundary masks", () => {
     const redactor = new Redactor(["ready", "teardown", "postgres"]);
     const seen: EngineEvent[] = [];
     const sink = createEventSink({ redactor, consumers: [{ name: "c", onEvent: (e) => seen.push(e) }], onFailure: () => undefined });
-    const result = { name: "postgres", status: "ready" as const, priority: "critical" as const, kind: "task" as const, attempts: 1, startedAt: undefined, finishedAt: undefined, durationMs: 1, exitCode: undefined, error: undefined, logPath: undefined };
+    const result = { name: "postgres", description: undefined, status: "ready" as const, priority: "critical" as const, kind: "task" as const, attempts: 1, startedAt: undefined, finishedAt: undefined, durationMs: 1, exitCode: undefined, error: undefined, logPath: undefined };
     sink({ type: "stage-ready", at: "t", stage: "postgres", attempts: 1, durationMs: 1, outputs: { URL: "postgres://x" }, result });
     sink({ type: "rollback-stage", at: "t", stage: "postgres", seq: 1, reason: "teardown", action: "stopped", status: "ok", durationMs: 1, error: "cleanup of postgres failed" });
     sink({ type: "stage-output", at: "t", stage: "postgres", line: "postgres is ready" });

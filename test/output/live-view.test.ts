@@ -162,7 +162,7 @@ function recorder(columns = 80, rows = 24): LiveTerminal & { raw: string } {
   };
 }
 
-const result = (name: string): StageResult => ({ name, status: "ready", priority: "critical", kind: "task", attempts: 1, startedAt: at, finishedAt: at, durationMs: 5, exitCode: 0, error: undefined, logPath: undefined });
+const result = (name: string): StageResult => ({ name, description: undefined, status: "ready", priority: "critical", kind: "task", attempts: 1, startedAt: at, finishedAt: at, durationMs: 5, exitCode: 0, error: undefined, logPath: undefined });
 const runStarted = (names: string[]): EngineEvent => ({
   type: "run-started",
   at,
