@@ -18,6 +18,7 @@ import { checkRequires } from "./preflight.js";
 import { startProcess, type ProcessOutcome, type RunningProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
 import { terminateGroup } from "./process/process-group.js";
+import { deadline } from "../util/deadline.js";
 import { sleep } from "../util/sleep.js";
 
 export interface StageRunContext {
@@ -178,11 +179,9 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
 // A service is ready when its health check passes (at once without one); exiting first,
 // or not being healthy within `timeout`, fails the attempt and stops what it started.
 async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS.ProcessEnv, run: RunningProcess, log: StageLog, logMatched: () => boolean): Promise<AttemptResult> {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), stage.timeoutMs);
-  const signal = AbortSignal.any([ctx.signal, deadline.signal]);
+  const limit = deadline(ctx.signal, stage.timeoutMs);
   try {
-    const health = await checkHealth(stage, { ...ctx, signal }, env, logMatched, run.outcome);
+    const health = await checkHealth(stage, { ...ctx, signal: limit.signal }, env, logMatched, run.outcome);
     if (!health) {
       const saved = saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx);
       if (saved.learned) log.redactAgain();
@@ -190,10 +189,10 @@ async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS
     }
     run.stop();
     await run.outcome;
-    const failure: AttemptFailure = deadline.signal.aborted && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;
+    const failure: AttemptFailure = limit.expired() && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;
     return { ok: false, failure, tail: run.lines.lastLines(), exitCode: undefined };
   } finally {
-    clearTimeout(timer);
+    limit.clear();
   }
 }
 
