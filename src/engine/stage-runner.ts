@@ -5,6 +5,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import type { Command, Stage } from "../config/types.js";
+import { logPattern } from "../config/log-pattern.js";
 import { moduleCommand } from "./module/command.js";
 import { prepareModule, withModuleHooks } from "./module/stage.js";
 import type { Redactor } from "../redact/redactor.js";
@@ -129,12 +130,12 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
   const module = stage.runner.type === "module" ? prepareModule(stage, stage.runner.module, attempt, ctx, env) : undefined;
   const command = module ? moduleCommand("init", module.path) : (stage.runner as { command: Command }).command;
 
-  const logPattern = stage.health?.probe.type === "log" ? new RegExp(stage.health.probe.pattern) : undefined;
+  const outputPattern = stage.health?.probe.type === "log" ? logPattern(stage.health.probe.pattern) : undefined;
   let logMatched = false;
   let lastEmit = 0;
   const isService = stage.kind === "service";
   const onLine = (line: string) => {
-    if (logPattern && !logMatched && logPattern.test(line)) logMatched = true;
+    if (outputPattern && !logMatched && outputPattern.test(line)) logMatched = true;
     // Services stream every line, prefixed, like `docker compose up`.
     if (isService) ctx.state.report({ type: "service-output", stage: stage.name, line });
     const t = Date.now();

@@ -107,3 +107,38 @@ it("http: body_contains reads at most 1 MiB of a body that never ends, then fail
     endless.close();
   }
 });
+
+// `^(a+)+$` backtracks exponentially on a line of a's that ends in something else.
+const CATASTROPHIC = "^(a+)+$";
+const evilService = () => project.write("evil.sh", `line="$(printf 'a%.0s' $(seq 3000))!"\nwhile :; do echo "$line"; sleep 0.05; done\n`);
+
+it("log: a catastrophic pattern on a long line does not stop the stage's timeout from firing on time", async () => {
+  const result = await up(`version: 1\nstages:\n  api:\n    kind: service\n    command: sh ${evilService()}\n    timeout: 1s\n    retries: 0\n    health: { log: "${CATASTROPHIC}", interval: 50ms, retries: 1000 }\n`);
+  expect(result.code, result.stderr).toBe(1);
+  const failed = eventsOf(parseEvents(result.stdout), "stage-failed", "api")[0];
+  expect(failed?.error).toBe("timed out after 1s");
+  expect(failed?.durationMs).toBeLessThan(3000);
+  expect(processesMatching(project.dir)).toEqual([]);
+});
+
+it("log: SIGTERM while a catastrophic pattern meets long lines exits 143 promptly, nothing left running", async () => {
+  const file = project.write("startup.yaml", `version: 1\nstages:\n  api:\n    kind: service\n    command: sh ${evilService()}\n    timeout: 60s\n    health: { log: "${CATASTROPHIC}", interval: 50ms, retries: 1000 }\n`);
+  let pid = 0;
+  let seen = "";
+  let exited = false;
+  const running = runCli(["up", "-c", file, "--output", "json"], { cwd: project.dir, timeoutMs: 20_000, onSpawn: (p) => (pid = p), onStdout: (text) => (seen = text) });
+  void running.then(() => (exited = true));
+  try {
+    // The supervisor has matched the pattern against at least one such line.
+    await waitFor(() => /"type":"service-output".*"line":"a{3000}!"/.test(seen));
+    const sentAt = Date.now();
+    process.kill(pid, "SIGTERM");
+    const result = await running;
+    expect(result.code, result.stderr).toBe(143);
+    expect(Date.now() - sentAt).toBeLessThan(5000);
+    expect(processesMatching(project.dir)).toEqual([]);
+  } finally {
+    if (pid && !exited) process.kill(pid, "SIGKILL");
+    await running;
+  }
+});
