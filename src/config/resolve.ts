@@ -7,6 +7,7 @@ import type { Diagnostic, PathSegment } from "./diagnostic.js";
 import { parseDuration, parseSize } from "./duration.js";
 import { interpolate } from "./interpolate.js";
 import { diagnosticAt, type ConfigSource } from "./source.js";
+import { compileLogPattern } from "./log-pattern.js";
 import { didYouMean } from "./suggest.js";
 import type { Command, Config, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
 import { DEFAULT_SETTINGS, DEFAULT_STAGE, type Priority, type RestartPolicy, type StageKind } from "./types.js";
@@ -306,11 +307,8 @@ function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) 
   } else if (h.tcp !== undefined) probe = { type: "tcp", ...splitHostPort(r.text(h.tcp as string, at("health", "tcp"))) };
   else {
     const pattern = h.log as string;
-    try {
-      new RegExp(pattern);
-    } catch (error) {
-      r.report(at("health", "log"), { code: "invalid-regex", message: `invalid regular expression: ${(error as Error).message}`, hint: "escape special characters such as ( [ . * with a backslash" });
-    }
+    const check = compileLogPattern(pattern);
+    if (!check.ok) r.report(at("health", "log"), { code: "invalid-regex", message: check.message, hint: check.hint });
     probe = { type: "log", pattern };
   }
   return {

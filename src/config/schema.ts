@@ -73,7 +73,7 @@ const healthFields = {
       ],
     },
     tcp: hostPort,
-    log: { type: "string", minLength: 1, description: "A regular expression matched against each line of the stage's output." },
+    log: { type: "string", minLength: 1, description: "A regular expression in RE2 syntax (no backreferences or lookaround), matched against each line of the stage's output." },
     interval: duration,
     timeout: duration,
     retries: { type: "integer", minimum: 0 },

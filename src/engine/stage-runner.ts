@@ -5,6 +5,7 @@
 import { rmSync } from "node:fs";
 import path from "node:path";
 import type { Command, Stage } from "../config/types.js";
+import { logPattern } from "../config/log-pattern.js";
 import { moduleCommand } from "./module/command.js";
 import { prepareModule, withModuleHooks } from "./module/stage.js";
 import type { Redactor } from "../redact/redactor.js";
@@ -18,6 +19,7 @@ import { checkRequires } from "./preflight.js";
 import { startProcess, type ProcessOutcome, type RunningProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
 import { terminateGroup } from "./process/process-group.js";
+import { deadline } from "../util/deadline.js";
 import { sleep } from "../util/sleep.js";
 
 export interface StageRunContext {
@@ -139,12 +141,12 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
   const module = stage.runner.type === "module" ? prepareModule(stage, stage.runner.module, attempt, ctx, env) : undefined;
   const command = module ? moduleCommand("init", module.path) : (stage.runner as { command: Command }).command;
 
-  const logPattern = stage.health?.probe.type === "log" ? new RegExp(stage.health.probe.pattern) : undefined;
+  const outputPattern = stage.health?.probe.type === "log" ? logPattern(stage.health.probe.pattern) : undefined;
   let logMatched = false;
   let lastEmit = 0;
   const isService = stage.kind === "service";
   const onLine = (line: string) => {
-    if (logPattern && !logMatched && logPattern.test(line)) logMatched = true;
+    if (outputPattern && !logMatched && outputPattern.test(line)) logMatched = true;
     // Services stream every line, prefixed, like `docker compose up`.
     if (isService) ctx.state.report({ type: "service-output", stage: stage.name, line });
     const t = Date.now();
@@ -189,11 +191,9 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
 // A service is ready when its health check passes (at once without one); exiting first,
 // or not being healthy within `timeout`, fails the attempt and stops what it started.
 async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS.ProcessEnv, run: RunningProcess, log: StageLog, logMatched: () => boolean): Promise<AttemptResult> {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), stage.timeoutMs);
-  const signal = AbortSignal.any([ctx.signal, deadline.signal]);
+  const limit = deadline(ctx.signal, stage.timeoutMs);
   try {
-    const health = await checkHealth(stage, { ...ctx, signal }, env, logMatched, run.outcome);
+    const health = await checkHealth(stage, { ...ctx, signal: limit.signal }, env, logMatched, run.outcome);
     if (!health) {
       const saved = saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx);
       if (saved.learned) log.redactAgain();
@@ -201,10 +201,10 @@ async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS
     }
     run.stop();
     await run.outcome;
-    const failure: AttemptFailure = deadline.signal.aborted && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;
+    const failure: AttemptFailure = limit.expired() && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;
     return { ok: false, failure, tail: run.lines.lastLines(), exitCode: undefined };
   } finally {
-    clearTimeout(timer);
+    limit.clear();
   }
 }
 

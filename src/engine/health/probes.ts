@@ -3,6 +3,8 @@
 import type { HealthProbe } from "../../config/types.js";
 import { tcpAnswers } from "../preflight.js";
 import { startProcess } from "../process/run-process.js";
+import { deadline } from "../../util/deadline.js";
+import { BODY_SEARCH_LIMIT, searchBody } from "./body-search.js";
 
 export interface ProbeResult {
   ok: boolean;
@@ -42,24 +44,31 @@ export async function probeOnce(probe: HealthProbe, ctx: ProbeContext): Promise<
   }
 }
 
+// The probe's timeout covers the whole exchange, body included.
 async function probeHttp(probe: Extract<HealthProbe, { type: "http" }>, ctx: ProbeContext): Promise<ProbeResult> {
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]);
+  const limit = deadline(ctx.signal, ctx.timeoutMs);
   try {
-    const response = await fetch(probe.url, { signal, redirect: "manual" });
+    const response = await fetch(probe.url, { signal: limit.signal, redirect: "manual" });
     const statusOk = probe.status ? probe.status.includes(response.status) : response.status >= 200 && response.status < 300;
-    if (!statusOk) {
-      await response.body?.cancel();
-      return { ok: false, detail: `HTTP ${response.status}` };
+    if (!statusOk || probe.bodyContains === undefined || !response.body) {
+      response.body?.cancel().catch(() => undefined);
+      if (statusOk && probe.bodyContains !== undefined) return { ok: false, detail: `HTTP ${response.status}, body lacks ${JSON.stringify(probe.bodyContains)}` };
+      return { ok: statusOk, detail: `HTTP ${response.status}` };
     }
-    if (probe.bodyContains !== undefined) {
-      const body = await response.text();
-      if (!body.includes(probe.bodyContains)) return { ok: false, detail: `HTTP ${response.status}, body lacks ${JSON.stringify(probe.bodyContains)}` };
-    } else await response.body?.cancel();
-    return { ok: true, detail: `HTTP ${response.status}` };
+    switch (await searchBody(response.body, probe.bodyContains)) {
+      case "found":
+        return { ok: true, detail: `HTTP ${response.status}` };
+      case "absent":
+        return { ok: false, detail: `HTTP ${response.status}, body lacks ${JSON.stringify(probe.bodyContains)}` };
+      case "limit-reached":
+        return { ok: false, detail: `HTTP ${response.status}, body_contains: no match in the first ${BODY_SEARCH_LIMIT / (1024 * 1024)} MiB of the body` };
+    }
   } catch (error) {
+    if (limit.expired()) return { ok: false, detail: `no answer within ${ctx.timeoutMs}ms` };
     const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-    if ((error as Error).name === "TimeoutError") return { ok: false, detail: `no answer within ${ctx.timeoutMs}ms` };
     if (cause?.code) return { ok: false, detail: `${cause.code} ${new URL(probe.url).host}` };
     return { ok: false, detail: (error as Error).message };
+  } finally {
+    limit.clear();
   }
 }
