@@ -6,6 +6,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import type { Command, Stage } from "../config/types.js";
 import { moduleCommand } from "./module/command.js";
+import type { HostResult } from "./module/host.js";
 import { prepareModule, withModuleHooks } from "./module/stage.js";
 import type { Redactor } from "../redact/redactor.js";
 import { backoffDelay } from "./backoff.js";
@@ -158,7 +159,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
   if (!isService) {
     const outcome = await run.outcome;
     const hosted = module?.result();
-    const failure = hosted && !hosted.ok ? ({ reason: "module-error", message: hosted.message ?? "module failed" } as const) : failureOf(outcome, stage.timeoutMs);
+    const failure = module ? moduleFailure(hosted, outcome, stage.timeoutMs) : failureOf(outcome, stage.timeoutMs);
     if (failure) {
       // Outputs written before it failed are secrets all the same: learn them, and mask
       // what the stage printed of them before we knew.
@@ -233,6 +234,15 @@ async function checkHealth(
 
 function hasRequirements({ requires: r }: Stage): boolean {
   return r.env.length + r.commands.length + r.files.length + r.ports.length + r.tcp.length > 0 || r.disk !== undefined;
+}
+
+// What the module host said wins over how it exited; a host that exited 0 without
+// saying anything did not finish init() (whatever ended it), so that is no success.
+function moduleFailure(hosted: HostResult | undefined, outcome: ProcessOutcome, timeoutMs: number): AttemptFailure | undefined {
+  if (hosted && !hosted.ok) return { reason: "module-error", message: hosted.message ?? "module failed" };
+  const failure = failureOf(outcome, timeoutMs);
+  if (failure || hosted) return failure;
+  return { reason: "module-error", message: "exited before init() returned" };
 }
 
 function failureOf(outcome: ProcessOutcome, timeoutMs: number): AttemptFailure | undefined {

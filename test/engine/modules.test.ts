@@ -60,6 +60,46 @@ describe("module stages", () => {
     expect(processesMatching(`${modules}/busy.mjs`)).toEqual([]);
   });
 
+  it("an init() that never settles, or a top-level await that never does, waits for the timeout", async () => {
+    // Node would exit with a bare "exit code 13" as soon as nothing kept its loop busy.
+    const result = await up(
+      `version: 1\ndefaults: { timeout: 1500ms, kill_timeout: 300ms, retries: 0, priority: low }\nstages:\n  pending: { module: ${modules}/never-settles.mjs }\n  loading: { module: ${modules}/hangs-loading.mjs }\n`,
+    );
+    expect(result.code).toBe(3);
+    const failed = eventsOf(parseEvents(result.stdout), "stage-failed");
+    expect(failed.map((e) => [e.stage, e.error]).sort()).toEqual([
+      ["loading", "timed out after 1.5s"],
+      ["pending", "timed out after 1.5s"],
+    ]);
+    for (const e of failed) expect(e.durationMs).toBeGreaterThanOrEqual(1500);
+    expect(processesMatching(`${modules}/never-settles.mjs`)).toEqual([]);
+  });
+
+  it("whatever a module throws, and a TypeScript syntax error, is said in one line", async () => {
+    const result = await up(
+      `version: 1\ndefaults: { retries: 0, priority: low }\nstages:\n  nothing: { module: ${modules}/throws-null.mjs }\n  unprintable: { module: ${modules}/throws-unprintable.mjs }\n  typo: { module: ${modules}/syntax-error.ts }\n`,
+    );
+    expect(result.code).toBe(3);
+    const events = parseEvents(result.stdout);
+    const errors = Object.fromEntries(eventsOf(events, "stage-failed").map((e) => [e.stage, e.error]));
+    expect(errors).toEqual({
+      nothing: `cannot load module ${modules}/throws-null.mjs: it threw null`,
+      unprintable: "init() threw an object that cannot be printed",
+      typo: `cannot load module ${modules}/syntax-error.ts: syntax error at ${modules}/syntax-error.ts:4:24: Unexpected ";"`,
+    });
+    // The host itself did not crash on what it was thrown.
+    const log = readFileSync(path.join(project.dir, ".netra", "logs", finished(events).runId, "nothing.log"), "utf8");
+    expect(log).not.toContain("Cannot read properties");
+  });
+
+  it("a module that exits before init() returns has failed, even with exit code 0", async () => {
+    const result = await up(`version: 1\nstages:\n  quitter: { module: ${modules}/exits-early.mjs, retries: 0 }\n  after: { command: "true", depends_on: [quitter] }\n`);
+    expect(result.code).toBe(1);
+    const events = parseEvents(result.stdout);
+    expect(eventsOf(events, "stage-failed", "quitter")[0]?.error).toBe("exited before init() returned (exit code 0)");
+    expect(eventsOf(events, "stage-ready")).toEqual([]);
+  });
+
   it("rollback runs a module's cleanup()", async () => {
     const result = await up(`version: 1\nstages:\n  config: { module: ${modules}/config.mjs }\n  boom: { command: "exit 1", depends_on: [config], retries: 0 }\n`);
     expect(result.code).toBe(1);

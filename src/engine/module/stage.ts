@@ -13,6 +13,7 @@ import type { HostResult } from "./host.js";
 export function prepareModule(stage: Stage, modulePath: string, attempt: number, ctx: StageRunContext, env: NodeJS.ProcessEnv) {
   const resultFile = path.join(ctx.logDir, "outputs", `${stage.name}.result.json`);
   rmSync(resultFile, { force: true });
+  rmSync(`${resultFile}.tmp`, { force: true });
   env.NETRA_MODULE_RESULT = resultFile;
   env.NETRA_MODULE_CONTEXT = JSON.stringify({ stage: stage.name, runId: ctx.runId, attempt, outputs: Object.fromEntries(ctx.upstreamOutputs) });
   if (stage.kind === "service") env.NETRA_MODULE_KEEP_ALIVE = "1";
