@@ -163,7 +163,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     if (failure) {
       // Outputs written before it failed are secrets all the same: learn them, and mask
       // what the stage printed of them before we knew.
-      if (learnOutputs(outputFile, hosted?.outputs, ctx).learned) log.redactAgain();
+      if (learnOutputs(stage.name, outputFile, hosted?.outputs, ctx).learned) log.redactAgain();
       return { ok: false, failure, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: outcome.kind === "exit" ? outcome.exitCode : undefined };
     }
     const effective = module ? withModuleHooks(stage, module.path, hosted) : stage;
@@ -171,6 +171,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     if (health) return { ok: false, failure: health, tail: run.lines.lastLines(), exitCode: 0 };
     const saved = saveOutputs(stage, outputFile, hosted?.outputs, ctx);
     if (saved.learned) log.redactAgain();
+    if (saved.tooLarge) return { ok: false, failure: saved.tooLarge, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: 0 };
     return { ok: true, outputs: saved.outputs, service: undefined, cleanup: effective.cleanup };
   }
   return awaitServiceReady(module ? withModuleHooks(stage, module.path, undefined) : stage, ctx, env, run, log, () => logMatched);
@@ -184,15 +185,15 @@ async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS
   const signal = AbortSignal.any([ctx.signal, deadline.signal]);
   try {
     const health = await checkHealth(stage, { ...ctx, signal }, env, logMatched, run.outcome);
-    if (!health) {
-      const saved = saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx);
-      if (saved.learned) log.redactAgain();
-      return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: stage.cleanup };
-    }
+    const saved = health ? undefined : saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx);
+    if (saved?.learned) log.redactAgain();
+    if (saved && !saved.tooLarge) return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: stage.cleanup };
     run.stop();
     await run.outcome;
-    const failure: AttemptFailure = deadline.signal.aborted && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;
-    return { ok: false, failure, tail: run.lines.lastLines(), exitCode: undefined };
+    // Here either the health check failed or the outputs were too large.
+    const timedOut = deadline.signal.aborted && !ctx.signal.aborted;
+    const failure: AttemptFailure = saved?.tooLarge ?? (timedOut ? { reason: "timeout", timeoutMs: stage.timeoutMs } : (health as AttemptFailure));
+    return { ok: false, failure, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: undefined };
   } finally {
     clearTimeout(timer);
   }

@@ -100,6 +100,26 @@ describe("module stages", () => {
     expect(eventsOf(events, "stage-ready")).toEqual([]);
   });
 
+  it("outputs too large to reach dependents fail the stage that produced them, naming the key", async () => {
+    // Linux refuses an environment string over 128 KiB: every dependent would fail with
+    // "Argument list too long". Retrying cannot shrink the output: one attempt.
+    const writeHuge = `node -e "require('fs').writeFileSync(process.env.NETRA_OUTPUT, 'SMALL=1\\nHUGE=' + 'y'.repeat(5 * 1024 * 1024))"`;
+    const result = await up(
+      `version: 1\ndefaults: { retries: 2, priority: low }\nstages:\n  produce:\n    command: ${JSON.stringify(writeHuge)}\n  consume: { command: "true", depends_on: [produce] }\n  module-huge: { module: ${modules}/huge-output.mjs }\n  after-module: { command: "true", depends_on: [module-huge] }\n`,
+    );
+    expect(result.code).toBe(3);
+    const events = parseEvents(result.stdout);
+    const failed = Object.fromEntries(eventsOf(events, "stage-failed").map((e) => [e.stage, e]));
+    expect(Object.keys(failed).sort()).toEqual(["module-huge", "produce"]);
+    expect(failed.produce).toMatchObject({
+      attempts: 1,
+      error: "output HUGE of stage produce is 5 MiB, more than the 64 KiB one output may hold: dependents receive it as the environment variable NETRA_PRODUCE_HUGE (write large data to a file and output its path)",
+    });
+    expect(failed["module-huge"]?.error).toMatch(/^output PAYLOAD of stage module-huge is 5 MiB, more than the 64 KiB /);
+    expect(eventsOf(events, "stage-skipped").map((e) => e.stage).sort()).toEqual(["after-module", "consume"]);
+    expect(eventsOf(events, "outputs-saved")).toEqual([]);
+  });
+
   it("rollback runs a module's cleanup()", async () => {
     const result = await up(`version: 1\nstages:\n  config: { module: ${modules}/config.mjs }\n  boom: { command: "exit 1", depends_on: [config], retries: 0 }\n`);
     expect(result.code).toBe(1);
