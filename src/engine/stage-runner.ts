@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Command, Stage } from "../config/types.js";
 import { moduleCommand } from "./module/command.js";
 import type { HostResult } from "./module/host.js";
-import { prepareModule, withModuleHooks } from "./module/stage.js";
+import { prepareModule, withModuleHooks, type PreparedModule } from "./module/stage.js";
 import type { Redactor } from "../redact/redactor.js";
 import { backoffDelay } from "./backoff.js";
 import { admit, afterAttempt } from "./circuit-breaker.js";
@@ -174,29 +174,57 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     if (saved.tooLarge) return { ok: false, failure: saved.tooLarge, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: 0 };
     return { ok: true, outputs: saved.outputs, service: undefined, cleanup: effective.cleanup };
   }
-  return awaitServiceReady(module ? withModuleHooks(stage, module.path, undefined) : stage, ctx, env, run, log, () => logMatched);
+  return awaitServiceReady(stage, module, ctx, env, run, log, () => logMatched);
 }
 
 // A service is ready when its health check passes (at once without one); exiting first,
 // or not being healthy within `timeout`, fails the attempt and stops what it started.
-async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS.ProcessEnv, run: RunningProcess, log: StageLog, logMatched: () => boolean): Promise<AttemptResult> {
+// A module service has started once its init() has returned (its host runs on, on what
+// init started): then its health() decides when the stage has no `health:`, and what
+// init() returned are its outputs.
+async function awaitServiceReady(
+  stage: Stage,
+  module: PreparedModule | undefined,
+  ctx: StageRunContext,
+  env: NodeJS.ProcessEnv,
+  run: RunningProcess,
+  log: StageLog,
+  logMatched: () => boolean,
+): Promise<AttemptResult> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), stage.timeoutMs);
   const signal = AbortSignal.any([ctx.signal, deadline.signal]);
-  try {
-    const health = await checkHealth(stage, { ...ctx, signal }, env, logMatched, run.outcome);
-    const saved = health ? undefined : saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx);
-    if (saved?.learned) log.redactAgain();
-    if (saved && !saved.tooLarge) return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: stage.cleanup };
+  const stopAndFail = async (failure: AttemptFailure): Promise<AttemptResult> => {
     run.stop();
     await run.outcome;
-    // Here either the health check failed or the outputs were too large.
-    const timedOut = deadline.signal.aborted && !ctx.signal.aborted;
-    const failure: AttemptFailure = saved?.tooLarge ?? (timedOut ? { reason: "timeout", timeoutMs: stage.timeoutMs } : (health as AttemptFailure));
-    return { ok: false, failure, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: undefined };
+    // Cut short by `timeout` (not by the run): that is the failure, whatever was waited on.
+    const timedOut = deadline.signal.aborted && !ctx.signal.aborted && failure.reason !== "outputs-too-large";
+    return { ok: false, failure: timedOut ? { reason: "timeout", timeoutMs: stage.timeoutMs } : failure, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: undefined };
+  };
+  try {
+    const started = module ? await moduleStarted(stage, module, run, signal) : { stage, outputs: undefined };
+    if ("failure" in started) return await stopAndFail(started.failure);
+    const unhealthy = await checkHealth(started.stage, { ...ctx, signal }, env, logMatched, run.outcome);
+    if (unhealthy) return await stopAndFail(unhealthy);
+    const saved = saveOutputs(stage, env.NETRA_OUTPUT as string, started.outputs, ctx);
+    if (saved.learned) log.redactAgain();
+    if (saved.tooLarge) return await stopAndFail(saved.tooLarge);
+    return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: started.stage.cleanup };
   } finally {
     clearTimeout(timer);
   }
+}
+
+type ModuleStart = { stage: Stage; outputs: Record<string, string> | undefined } | { failure: AttemptFailure };
+
+async function moduleStarted(stage: Stage, module: PreparedModule, run: RunningProcess, signal: AbortSignal): Promise<ModuleStart> {
+  const hosted = await module.settled(run.outcome, signal);
+  if (hosted?.ok) return { stage: withModuleHooks(stage, module.path, hosted), outputs: hosted.outputs };
+  if (hosted) return { failure: { reason: "module-error", message: hosted.message ?? "module failed" } };
+  if (signal.aborted) return { failure: { reason: "cancelled" } }; // a timeout is told apart by the caller
+  const outcome = await run.outcome;
+  if (outcome.kind === "spawn-error") return { failure: { reason: "spawn-error", message: outcome.message } };
+  return { failure: { reason: "exited-early", exitCode: outcome.kind === "exit" ? outcome.exitCode : null, signal: outcome.kind === "signal" ? outcome.signal : null } };
 }
 
 function serviceHandle(stage: Stage, run: RunningProcess): ServiceHandle {
@@ -219,9 +247,12 @@ async function checkHealth(
   exited: Promise<ProcessOutcome> | undefined,
 ): Promise<AttemptFailure | undefined> {
   if (!stage.health) return undefined;
+  // A module's health() runs in a host of its own, which must not write over (or leave
+  // behind) the result file of init()'s host.
+  const { NETRA_MODULE_RESULT: _initResult, ...probeEnv } = env;
   const report = await waitHealthy({
     check: stage.health,
-    probe: { cwd: stage.cwd, env, signal: ctx.signal, logMatched, onProcess: (pgid) => ctx.state.report({ type: "process-started", stage: stage.name, attempt: ctx.state.named(stage.name)?.attempts ?? 0, role: "health", pgid }) },
+    probe: { cwd: stage.cwd, env: probeEnv, signal: ctx.signal, logMatched, onProcess: (pgid) => ctx.state.report({ type: "process-started", stage: stage.name, attempt: ctx.state.named(stage.name)?.attempts ?? 0, role: "health", pgid }) },
     exited,
     onCheck: (r) => ctx.state.report({ type: "health-check", stage: stage.name, ok: r.ok, check: r.check, maxChecks: r.maxChecks, durationMs: r.durationMs, detail: r.detail }),
   });

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROOT, runCli, tempProject, type TempProject } from "../helpers/cli.js";
 import { eventsOf, finished, parseEvents } from "../helpers/events.js";
+import { freePort, portInUse } from "../helpers/ports.js";
 import { processesMatching } from "../helpers/processes.js";
 
 let project: TempProject;
@@ -118,6 +119,22 @@ describe("module stages", () => {
     expect(failed["module-huge"]?.error).toMatch(/^output PAYLOAD of stage module-huge is 5 MiB, more than the 64 KiB /);
     expect(eventsOf(events, "stage-skipped").map((e) => e.stage).sort()).toEqual(["after-module", "consume"]);
     expect(eventsOf(events, "outputs-saved")).toEqual([]);
+  });
+
+  it("a module service is ready once init() has returned and its health() passes; init()'s outputs reach dependents", async () => {
+    const port = await freePort();
+    const result = await up(
+      `version: 1\nstages:\n  web: { kind: service, module: ${modules}/server.mjs, env: { PORT: "${port}" }, retries: 0 }\n  client:\n    depends_on: [web]\n    command: test "$NETRA_WEB_URL" = "http://127.0.0.1:${port}"\n`,
+      ["--check"],
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const events = parseEvents(result.stdout);
+    // The stage has no `health:`: the module's health() was its check.
+    expect(eventsOf(events, "health-check", "web")).toMatchObject([{ ok: true }]);
+    expect(eventsOf(events, "stage-ready", "web")[0]?.outputs).toEqual({ URL: `http://127.0.0.1:${port}` });
+    expect(eventsOf(events, "stage-ready", "client")).toHaveLength(1);
+    expect(await portInUse(port)).toBe(false);
   });
 
   it("rollback runs a module's cleanup()", async () => {

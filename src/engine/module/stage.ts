@@ -7,6 +7,9 @@ import { DEFAULT_STAGE } from "../../config/types.js";
 import type { StageRunContext } from "../stage-runner.js";
 import { moduleCommand } from "./command.js";
 import type { HostResult } from "./host.js";
+import { whenFileExists } from "./when-file-exists.js";
+
+export type PreparedModule = ReturnType<typeof prepareModule>;
 
 // The context a module's functions receive travels in the environment of its host
 // process; the host writes back its result (outputs, or the error's message).
@@ -28,6 +31,14 @@ export function prepareModule(stage: Stage, modulePath: string, attempt: number,
       } finally {
         rmSync(resultFile, { force: true });
       }
+    },
+    /** A service's init() settled (its host runs on): its result, once written, or
+     *  whatever there is when the host exits or `signal` aborts first. */
+    async settled(exited: Promise<unknown>, signal: AbortSignal): Promise<HostResult | undefined> {
+      const stopWaiting = new AbortController();
+      await Promise.race([whenFileExists(resultFile, AbortSignal.any([signal, stopWaiting.signal])), exited]);
+      stopWaiting.abort();
+      return this.result();
     },
   };
 }
