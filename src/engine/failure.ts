@@ -1,3 +1,5 @@
+import { describeOutputsTooLarge } from "./output-limits.js";
+
 // Why an attempt failed: a tagged union, never an exception. Every consumer switches on
 // `reason`, and `unreachable` makes a new reason a compile error until each one handles it.
 export type AttemptFailure =
@@ -9,6 +11,8 @@ export type AttemptFailure =
   | { reason: "health"; detail: string; checks: number }
   | { reason: "exited-early"; exitCode: number | null; signal: string | null }
   | { reason: "module-error"; message: string }
+  /** key null: the stage's outputs together (or its outputs file) are too large. */
+  | { reason: "outputs-too-large"; stage: string; key: string | null; variable: string | null; bytes: number; limitBytes: number }
   | { reason: "circuit-open"; until: string; reset: string | undefined }
   | { reason: "cancelled" };
 
@@ -39,6 +43,8 @@ export function describeFailure(failure: AttemptFailure): string {
       return `exited before it was ready (${failure.signal ? `signal ${failure.signal}` : `exit code ${failure.exitCode}`})`;
     case "module-error":
       return failure.message;
+    case "outputs-too-large":
+      return describeOutputsTooLarge(failure);
     case "circuit-open":
       return `circuit open, next try after ${failure.until}${failure.reset ? ` (to try now: ${failure.reset})` : ""}`;
     case "cancelled":
@@ -48,10 +54,11 @@ export function describeFailure(failure: AttemptFailure): string {
   }
 }
 
-/** A failure that retrying cannot fix (a missing env var will still be missing). */
+/** A failure that retrying cannot fix (a missing env var will still be missing; a stage
+ *  that printed 5 MiB of output will print them again). */
 export function isRetryable(failure: AttemptFailure): boolean {
   if (failure.reason === "requires") return failure.retryable;
-  return failure.reason !== "cancelled" && failure.reason !== "circuit-open";
+  return failure.reason !== "cancelled" && failure.reason !== "circuit-open" && failure.reason !== "outputs-too-large";
 }
 
 function formatMs(ms: number): string {

@@ -1,9 +1,10 @@
 // Stage outputs: a command writes KEY=VALUE lines to $NETRA_OUTPUT; dependents receive
 // them as NETRA_<STAGE>_<KEY>. Outputs flow to every stage downstream, not only direct
 // dependents: a value loaded by `config` is usually needed three stages later.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import type { Stage } from "../config/types.js";
 import { isSecretName, type Redactor } from "../redact/redactor.js";
+import { oversizedFile, oversizedOutputs, type OutputsTooLarge } from "./output-limits.js";
 import type { RunState } from "./run-state.js";
 
 // KEY=VALUE per line; the key is trimmed, the value is taken verbatim (as GitHub's
@@ -43,13 +44,16 @@ export function outputsToEnv(byStage: ReadonlyMap<string, Record<string, string>
 // looks secret (or is listed in settings.secrets) are learned by the redactor before any
 // event carries them, and the file under the state dir is rewritten masked, mode 0600.
 // Dependents get the raw values from memory. Also after a failed attempt: what it wrote
-// is a secret all the same, and its failure tail must not show it.
+// is a secret all the same, and its failure tail must not show it. Outputs too large to
+// pass on as environment variables are `tooLarge`: the caller fails the stage on it.
 export function learnOutputs(
+  stage: string,
   file: string,
   moduleOutputs: Record<string, string> | undefined,
   ctx: { redactor: Redactor; secretNames: readonly string[] },
-): { outputs: Record<string, string>; secretKeys: string[]; learned: boolean } {
-  const outputs = { ...readOutputs(file), ...moduleOutputs };
+): { outputs: Record<string, string>; secretKeys: string[]; learned: boolean; tooLarge: OutputsTooLarge | undefined } {
+  const hugeFile = oversizedFile(stage, fileSize(file));
+  const outputs = { ...(hugeFile ? {} : readOutputs(file)), ...moduleOutputs };
   const secretKeys = Object.keys(outputs).filter((key) => isSecretName(key, ctx.secretNames));
   let learned = false;
   for (const key of secretKeys) learned = ctx.redactor.add(outputs[key] as string) || learned;
@@ -61,7 +65,8 @@ export function learnOutputs(
       // The values are in memory; the outputs-saved event still names the file.
     }
   }
-  return { outputs, secretKeys, learned };
+  const tooLarge = hugeFile ?? oversizedOutputs(stage, outputs, (key) => outputEnvName(stage, key));
+  return { outputs, secretKeys, learned, tooLarge };
 }
 
 export function saveOutputs(
@@ -69,9 +74,17 @@ export function saveOutputs(
   file: string,
   moduleOutputs: Record<string, string> | undefined,
   ctx: { state: RunState; redactor: Redactor; secretNames: readonly string[] },
-): { outputs: Record<string, string>; learned: boolean } {
-  const { outputs, secretKeys, learned } = learnOutputs(file, moduleOutputs, ctx);
+): { outputs: Record<string, string>; learned: boolean; tooLarge: OutputsTooLarge | undefined } {
+  const { outputs, secretKeys, learned, tooLarge } = learnOutputs(stage.name, file, moduleOutputs, ctx);
   const keys = Object.keys(outputs);
-  if (keys.length > 0) ctx.state.report({ type: "outputs-saved", stage: stage.name, file, keys, secretKeys });
-  return { outputs, learned };
+  if (keys.length > 0 && !tooLarge) ctx.state.report({ type: "outputs-saved", stage: stage.name, file, keys, secretKeys });
+  return { outputs, learned, tooLarge };
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }

@@ -65,6 +65,7 @@ function redactFailure(failure: AttemptFailure, r: (text: string) => string): At
     case "signal":
     case "timeout":
     case "exited-early":
+    case "outputs-too-large":
     case "circuit-open":
     case "cancelled":
       return failure;

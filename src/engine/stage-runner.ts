@@ -7,7 +7,8 @@ import path from "node:path";
 import type { Command, Stage } from "../config/types.js";
 import { logPattern } from "../config/log-pattern.js";
 import { moduleCommand } from "./module/command.js";
-import { prepareModule, withModuleHooks } from "./module/stage.js";
+import type { HostResult } from "./module/host.js";
+import { prepareModule, withModuleHooks, type PreparedModule } from "./module/stage.js";
 import type { Redactor } from "../redact/redactor.js";
 import { backoffDelay } from "./backoff.js";
 import { admit, afterRun } from "./circuit-breaker.js";
@@ -171,11 +172,11 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
   if (!isService) {
     const outcome = await run.outcome;
     const hosted = module?.result();
-    const failure = hosted && !hosted.ok ? ({ reason: "module-error", message: hosted.message ?? "module failed" } as const) : failureOf(outcome, stage.timeoutMs);
+    const failure = module ? moduleFailure(hosted, outcome, stage.timeoutMs) : failureOf(outcome, stage.timeoutMs);
     if (failure) {
       // Outputs written before it failed are secrets all the same: learn them, and mask
       // what the stage printed of them before we knew.
-      if (learnOutputs(outputFile, hosted?.outputs, ctx).learned) log.redactAgain();
+      if (learnOutputs(stage.name, outputFile, hosted?.outputs, ctx).learned) log.redactAgain();
       return { ok: false, failure, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: outcome.kind === "exit" ? outcome.exitCode : undefined };
     }
     const effective = module ? withModuleHooks(stage, module.path, hosted) : stage;
@@ -183,29 +184,60 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     if (health) return { ok: false, failure: health, tail: run.lines.lastLines(), exitCode: 0 };
     const saved = saveOutputs(stage, outputFile, hosted?.outputs, ctx);
     if (saved.learned) log.redactAgain();
+    if (saved.tooLarge) return { ok: false, failure: saved.tooLarge, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: 0 };
     return { ok: true, outputs: saved.outputs, service: undefined, cleanup: effective.cleanup };
   }
-  return awaitServiceReady(module ? withModuleHooks(stage, module.path, undefined) : stage, ctx, env, run, log, () => logMatched);
+  return awaitServiceReady(stage, module, ctx, env, run, log, () => logMatched);
 }
 
 // A service is ready when its health check passes (at once without one); exiting first,
 // or not being healthy within `timeout`, fails the attempt and stops what it started.
-async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS.ProcessEnv, run: RunningProcess, log: StageLog, logMatched: () => boolean): Promise<AttemptResult> {
+// The deadline is a timer we own (util/deadline.ts), not AbortSignal.timeout.
+// A module service has started once its init() has returned (its host runs on, on what
+// init started): then its health() decides when the stage has no `health:`, and what
+// init() returned are its outputs.
+async function awaitServiceReady(
+  stage: Stage,
+  module: PreparedModule | undefined,
+  ctx: StageRunContext,
+  env: NodeJS.ProcessEnv,
+  run: RunningProcess,
+  log: StageLog,
+  logMatched: () => boolean,
+): Promise<AttemptResult> {
   const limit = deadline(ctx.signal, stage.timeoutMs);
-  try {
-    const health = await checkHealth(stage, { ...ctx, signal: limit.signal }, env, logMatched, run.outcome);
-    if (!health) {
-      const saved = saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx);
-      if (saved.learned) log.redactAgain();
-      return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: stage.cleanup };
-    }
+  const { signal } = limit;
+  const stopAndFail = async (failure: AttemptFailure): Promise<AttemptResult> => {
     run.stop();
     await run.outcome;
-    const failure: AttemptFailure = limit.expired() && !ctx.signal.aborted ? { reason: "timeout", timeoutMs: stage.timeoutMs } : health;
-    return { ok: false, failure, tail: run.lines.lastLines(), exitCode: undefined };
+    // Cut short by `timeout` (not by the run): that is the failure, whatever was waited on.
+    const timedOut = limit.expired() && !ctx.signal.aborted && failure.reason !== "outputs-too-large";
+    return { ok: false, failure: timedOut ? { reason: "timeout", timeoutMs: stage.timeoutMs } : failure, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: undefined };
+  };
+  try {
+    const started = module ? await moduleStarted(stage, module, run, signal) : { stage, outputs: undefined };
+    if ("failure" in started) return await stopAndFail(started.failure);
+    const unhealthy = await checkHealth(started.stage, { ...ctx, signal }, env, logMatched, run.outcome);
+    if (unhealthy) return await stopAndFail(unhealthy);
+    const saved = saveOutputs(stage, env.NETRA_OUTPUT as string, started.outputs, ctx);
+    if (saved.learned) log.redactAgain();
+    if (saved.tooLarge) return await stopAndFail(saved.tooLarge);
+    return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: started.stage.cleanup };
   } finally {
     limit.clear();
   }
+}
+
+type ModuleStart = { stage: Stage; outputs: Record<string, string> | undefined } | { failure: AttemptFailure };
+
+async function moduleStarted(stage: Stage, module: PreparedModule, run: RunningProcess, signal: AbortSignal): Promise<ModuleStart> {
+  const hosted = await module.settled(run.outcome, signal);
+  if (hosted?.ok) return { stage: withModuleHooks(stage, module.path, hosted), outputs: hosted.outputs };
+  if (hosted) return { failure: { reason: "module-error", message: hosted.message ?? "module failed" } };
+  if (signal.aborted) return { failure: { reason: "cancelled" } }; // a timeout is told apart by the caller
+  const outcome = await run.outcome;
+  if (outcome.kind === "spawn-error") return { failure: { reason: "spawn-error", message: outcome.message } };
+  return { failure: { reason: "exited-early", exitCode: outcome.kind === "exit" ? outcome.exitCode : null, signal: outcome.kind === "signal" ? outcome.signal : null } };
 }
 
 function serviceHandle(stage: Stage, run: RunningProcess): ServiceHandle {
@@ -228,9 +260,12 @@ async function checkHealth(
   exited: Promise<ProcessOutcome> | undefined,
 ): Promise<AttemptFailure | undefined> {
   if (!stage.health) return undefined;
+  // A module's health() runs in a host of its own, which must not write over (or leave
+  // behind) the result file of init()'s host.
+  const { NETRA_MODULE_RESULT: _initResult, ...probeEnv } = env;
   const report = await waitHealthy({
     check: stage.health,
-    probe: { cwd: stage.cwd, env, signal: ctx.signal, logMatched, onProcess: (pgid) => ctx.state.report({ type: "process-started", stage: stage.name, attempt: ctx.state.named(stage.name)?.attempts ?? 0, role: "health", pgid }) },
+    probe: { cwd: stage.cwd, env: probeEnv, signal: ctx.signal, logMatched, onProcess: (pgid) => ctx.state.report({ type: "process-started", stage: stage.name, attempt: ctx.state.named(stage.name)?.attempts ?? 0, role: "health", pgid }) },
     exited,
     onCheck: (r) => ctx.state.report({ type: "health-check", stage: stage.name, ok: r.ok, check: r.check, maxChecks: r.maxChecks, durationMs: r.durationMs, detail: r.detail }),
   });
@@ -244,6 +279,15 @@ async function checkHealth(
 
 function hasRequirements({ requires: r }: Stage): boolean {
   return r.env.length + r.commands.length + r.files.length + r.ports.length + r.tcp.length > 0 || r.disk !== undefined;
+}
+
+// What the module host said wins over how it exited; a host that exited 0 without
+// saying anything did not finish init() (whatever ended it), so that is no success.
+function moduleFailure(hosted: HostResult | undefined, outcome: ProcessOutcome, timeoutMs: number): AttemptFailure | undefined {
+  if (hosted && !hosted.ok) return { reason: "module-error", message: hosted.message ?? "module failed" };
+  const failure = failureOf(outcome, timeoutMs);
+  if (failure || hosted) return failure;
+  return { reason: "module-error", message: "exited before init() returned" };
 }
 
 function failureOf(outcome: ProcessOutcome, timeoutMs: number): AttemptFailure | undefined {

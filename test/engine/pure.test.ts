@@ -2,6 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../src/engine/backoff.js";
 import { admit, afterRun, CLOSED } from "../../src/engine/circuit-breaker.js";
+import { describeFailure } from "../../src/engine/failure.js";
+import { formatBytes, MAX_OUTPUT_BYTES, MAX_STAGE_OUTPUTS_BYTES, oversizedOutputs } from "../../src/engine/output-limits.js";
 import { outputEnvName, outputsToEnv, parseOutputs } from "../../src/engine/outputs.js";
 import { Heap } from "../../src/util/heap.js";
 import { Redactor, secretsFromEnv } from "../../src/redact/redactor.js";
@@ -72,5 +74,31 @@ describe("heap", () => {
     const out: number[] = [];
     while (heap.size > 0) out.push(heap.pop() as number);
     expect(out).toEqual([...values].sort((a, b) => a - b));
+  });
+});
+
+describe("output size limits", () => {
+  const variableOf = (key: string) => outputEnvName("api", key);
+  it("refuse one output over 64 KiB, naming its key and variable", () => {
+    expect(oversizedOutputs("api", { OK: "x".repeat(1000) }, variableOf)).toBeUndefined();
+    expect(oversizedOutputs("api", { OK: "1", BIG: "x".repeat(MAX_OUTPUT_BYTES) }, variableOf)).toEqual({
+      reason: "outputs-too-large",
+      stage: "api",
+      key: "BIG",
+      variable: "NETRA_API_BIG",
+      bytes: MAX_OUTPUT_BYTES + 4,
+      limitBytes: MAX_OUTPUT_BYTES,
+    });
+  });
+  it("refuse a stage's outputs over 256 KiB together; count bytes, not characters", () => {
+    const quarter = "é".repeat(MAX_OUTPUT_BYTES / 4); // 2 bytes each in UTF-8: 32 KiB
+    const nine = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`K${i}`, quarter]));
+    expect(oversizedOutputs("api", nine, variableOf)).toMatchObject({ key: null, limitBytes: MAX_STAGE_OUTPUTS_BYTES });
+    expect(describeFailure(oversizedOutputs("api", nine, variableOf)!)).toBe(
+      "outputs of stage api total 288 KiB, more than the 256 KiB a stage may output (write large data to a file and output its path)",
+    );
+  });
+  it("say sizes the way people read them", () => {
+    expect([512, 64 * 1024, 1536 * 1024, 5 * 1024 * 1024].map(formatBytes)).toEqual(["512 B", "64 KiB", "1.5 MiB", "5 MiB"]);
   });
 });

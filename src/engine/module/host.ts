@@ -3,8 +3,10 @@
 // small JSON file, and exits. A separate process, so that a timeout or cancel can kill
 // it like any command — even one stuck in a busy loop.
 //   node [--import tsx] host.js init|cleanup|health /path/to/module
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { describeThrown, stackOf } from "./describe-thrown.js";
+import { describeLoadFailure } from "./load-failure.js";
 import type { StageContext, StageModule } from "./types.js";
 
 type Action = "init" | "cleanup" | "health";
@@ -22,16 +24,55 @@ export interface HostResult {
 const [action, modulePath] = process.argv.slice(2) as [Action, string];
 const resultFile = process.env.NETRA_MODULE_RESULT;
 const context = JSON.parse(process.env.NETRA_MODULE_CONTEXT ?? "{}") as Omit<StageContext, "signal" | "log" | "env">;
+const who = `${action}()`;
+
+/** Where the host is: what to say if the process ends before the function returns. */
+let phase: "loading" | "running" | "settled" | "terminating" = "loading";
+let exported: Action[] = [];
+let uncaught: { error: unknown } | undefined;
 
 function report(result: HostResult): void {
+  if (!resultFile) return;
   // Private: init()'s outputs may be secrets (the supervisor masks or removes the file).
-  if (resultFile) writeFileSync(resultFile, JSON.stringify(result), { mode: 0o600 });
+  // Written whole, then renamed: a supervisor watching for it never reads half a file.
+  writeFileSync(`${resultFile}.tmp`, JSON.stringify(result), { mode: 0o600 });
+  renameSync(`${resultFile}.tmp`, resultFile);
+}
+
+function settle(result: HostResult): void {
+  phase = "settled";
+  clearInterval(keepAlive);
+  report(result);
+}
+
+// Node exits once nothing is left to wait on, even while init()'s promise (or a
+// top-level await) is pending — with a bare "exit code 13". A pending function is
+// waiting like a running command: one ref'd timer keeps the host until it settles, the
+// stage's timeout kills it, or the run cancels it.
+const keepAlive = setInterval(() => {}, 2 ** 30);
+
+// The module may still end the process first: process.exit() from its code, an uncaught
+// exception in a callback. Say which, and never let that pass for success.
+process.on("uncaughtExceptionMonitor", (error) => {
+  uncaught ??= { error };
+});
+process.on("exit", (code) => {
+  if (phase === "settled" || phase === "terminating") return;
+  report({ ok: false, message: whyEndedEarly(code), exports: exported });
+  if (code === 0) process.exitCode = 1;
+});
+
+function whyEndedEarly(code: number): string {
+  if (uncaught) return `uncaught exception ${phase === "loading" ? "while the module loaded" : `while ${who} ran`}: ${describeThrown(uncaught.error, "it")}`;
+  if (code === 13) return `${phase === "loading" ? "the module's top-level await" : who} never settled`;
+  return phase === "loading" ? `exited while the module loaded, before ${who} was called (exit code ${code})` : `exited before ${who} returned (exit code ${code})`;
 }
 
 // Cancel and timeout arrive as SIGTERM: abort ctx.signal, give the function a moment to
 // settle, then leave. A module that ignores it is SIGKILLed after kill_timeout.
 const controller = new AbortController();
 process.on("SIGTERM", () => {
+  if (phase !== "settled") phase = "terminating";
   controller.abort(new Error("cancelled"));
   setTimeout(() => process.exit(143), 1000).unref();
 });
@@ -60,35 +101,36 @@ async function main(): Promise<void> {
   try {
     loaded = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (error) {
-    report({ ok: false, message: `cannot load module ${modulePath}: ${(error as Error).message.split("\n")[0]}`, exports: [] });
-    process.stderr.write(`${(error as Error).stack ?? error}\n`);
+    settle({ ok: false, message: describeLoadFailure(modulePath, error), exports: [] });
+    process.stderr.write(`${stackOf(error, "the module")}\n`);
     process.exit(1);
   }
   // ESM named exports, or a CommonJS module.exports (seen as `default`).
   const fromDefault = (loaded.default ?? {}) as Record<string, unknown>;
   const mod = { ...fromDefault, ...loaded } as Partial<StageModule> & Record<string, unknown>;
   const exports = (["init", "cleanup", "health"] as const).filter((name) => typeof mod[name] === "function");
+  exported = exports;
   const fn = mod[action] as ((ctx: StageContext) => unknown) | undefined;
   if (!fn) {
     if (action === "init") {
-      report({ ok: false, message: `module ${modulePath} does not export an init function`, exports });
+      settle({ ok: false, message: `module ${modulePath} does not export an init function`, exports });
       process.exit(1);
     }
-    report({ ok: true, exports }); // no cleanup/health: nothing to do
+    settle({ ok: true, exports }); // no cleanup/health: nothing to do
     return;
   }
   try {
+    phase = "running";
     const value = await fn(ctx);
     if (action === "health" && value === false) {
-      report({ ok: false, message: "health() returned false", exports });
+      settle({ ok: false, message: "health() returned false", exports });
       process.exit(1);
     }
-    report({ ok: true, outputs: action === "init" ? validOutputs(value) : undefined, exports });
+    settle({ ok: true, outputs: action === "init" ? validOutputs(value) : undefined, exports });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    report({ ok: false, message: message.split("\n")[0] ?? message, exports });
+    settle({ ok: false, message: describeThrown(error, who), exports });
     // The stack goes to stderr, which is the stage's log, never to the summary.
-    process.stderr.write(`${error instanceof Error && error.stack ? error.stack : message}\n`);
+    process.stderr.write(`${stackOf(error, who)}\n`);
     process.exit(1);
   }
 }

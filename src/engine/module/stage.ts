@@ -7,12 +7,16 @@ import { DEFAULT_STAGE } from "../../config/types.js";
 import type { StageRunContext } from "../stage-runner.js";
 import { moduleCommand } from "./command.js";
 import type { HostResult } from "./host.js";
+import { whenFileExists } from "./when-file-exists.js";
+
+export type PreparedModule = ReturnType<typeof prepareModule>;
 
 // The context a module's functions receive travels in the environment of its host
 // process; the host writes back its result (outputs, or the error's message).
 export function prepareModule(stage: Stage, modulePath: string, attempt: number, ctx: StageRunContext, env: NodeJS.ProcessEnv) {
   const resultFile = path.join(ctx.logDir, "outputs", `${stage.name}.result.json`);
   rmSync(resultFile, { force: true });
+  rmSync(`${resultFile}.tmp`, { force: true });
   env.NETRA_MODULE_RESULT = resultFile;
   env.NETRA_MODULE_CONTEXT = JSON.stringify({ stage: stage.name, runId: ctx.runId, attempt, outputs: Object.fromEntries(ctx.upstreamOutputs) });
   if (stage.kind === "service") env.NETRA_MODULE_KEEP_ALIVE = "1";
@@ -27,6 +31,14 @@ export function prepareModule(stage: Stage, modulePath: string, attempt: number,
       } finally {
         rmSync(resultFile, { force: true });
       }
+    },
+    /** A service's init() settled (its host runs on): its result, once written, or
+     *  whatever there is when the host exits or `signal` aborts first. */
+    async settled(exited: Promise<unknown>, signal: AbortSignal): Promise<HostResult | undefined> {
+      const stopWaiting = new AbortController();
+      await Promise.race([whenFileExists(resultFile, AbortSignal.any([signal, stopWaiting.signal])), exited]);
+      stopWaiting.abort();
+      return this.result();
     },
   };
 }
