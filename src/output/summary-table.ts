@@ -2,6 +2,7 @@
 import type { ChalkInstance } from "chalk";
 import { formatDuration } from "../config/duration.js";
 import type { StageResult } from "../engine/events.js";
+import { visibleText } from "../util/visible-text.js";
 import { alignColumns } from "./columns.js";
 
 const STATUS_MARK: Record<StageResult["status"], string> = { ready: "✔", failed: "✖", skipped: "↷", cancelled: "⚠" };
@@ -17,7 +18,8 @@ export function summaryTable(results: readonly StageResult[], style: ChalkInstan
   });
 }
 
+// Errors come from stages and, in `report`, from rows an older version wrote: made visible here.
 function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = visibleText(text.replace(/\s+/g, " ").trim());
   return line.length > 100 ? `${line.slice(0, 97)}…` : line;
 }

@@ -1,14 +1,15 @@
 import { runDoctor } from "../../doctor/run-doctor.js";
 import { doctorText } from "../../output/doctor-text.js";
+import { jsonLine } from "../../output/json-renderer.js";
 import { makeStyle } from "../../output/style.js";
 import { resolveStateDir, type CommonOptions } from "../options.js";
 import { ExitCode } from "../exit.js";
-import { out } from "../io.js";
+import { out, outLines } from "../io.js";
 
 // `doctor`: why does it not start, and what to do. Exit 1 when something fails.
 export async function run(_args: string[], options: CommonOptions & { format?: string }): Promise<number> {
   const report = await runDoctor({ config: options.config, profile: options.profile, stateDirFor: (configPath) => resolveStateDir(options, configPath) });
-  if (options.format === "json") out(JSON.stringify({ ok: !report.findings.some((f) => f.status === "fail"), ...report }, null, 2));
-  else for (const line of doctorText(report, makeStyle(process.stdout))) out(line);
+  if (options.format === "json") out(jsonLine({ ok: !report.findings.some((f) => f.status === "fail"), ...report }, 2));
+  else outLines(doctorText(report, makeStyle(process.stdout)));
   return report.findings.some((f) => f.status === "fail") ? ExitCode.failed : ExitCode.ready;
 }

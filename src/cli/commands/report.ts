@@ -2,12 +2,13 @@ import { renderHtml } from "../../output/report-html.js";
 import { renderJunit } from "../../output/junit.js";
 import { renderPrometheus } from "../../output/prometheus.js";
 import { reportText } from "../../output/report-text.js";
+import { jsonLine } from "../../output/json-renderer.js";
 import { makeStyle } from "../../output/style.js";
 import { openDatabase } from "../../store/database.js";
 import { findRun, runDetails } from "../../store/queries.js";
 import type { CommonOptions } from "../options.js";
 import { UsageError } from "../exit.js";
-import { out } from "../io.js";
+import { out, outLines } from "../io.js";
 import { stateDirFor } from "../state.js";
 
 export async function run(args: string[], options: CommonOptions & { format?: string }): Promise<number> {
@@ -18,7 +19,7 @@ export async function run(args: string[], options: CommonOptions & { format?: st
     const details = runDetails(db, recorded);
     switch (options.format) {
       case "json":
-        out(JSON.stringify(details, null, 2));
+        out(jsonLine(details, 2));
         break;
       case "junit":
         process.stdout.write(renderJunit(details));
@@ -30,7 +31,7 @@ export async function run(args: string[], options: CommonOptions & { format?: st
         process.stdout.write(renderHtml(details));
         break;
       default:
-        for (const line of reportText(details, makeStyle(process.stdout))) out(line);
+        outLines(reportText(details, makeStyle(process.stdout)));
     }
     return 0;
   } finally {

@@ -4,12 +4,13 @@ import { type CommonOptions } from "../options.js";
 import { printDiagnostics } from "../load-config.js";
 import { ExitCode } from "../exit.js";
 import { out } from "../io.js";
+import { jsonLine } from "../../output/json-renderer.js";
 
 export async function run(_args: string[], options: CommonOptions & { format?: string }): Promise<number> {
   const analysis = analyzeConfig({ config: options.config, profile: options.profile });
   const failed = hasErrors(analysis.diagnostics);
   if (options.format === "json") {
-    out(JSON.stringify({ valid: !failed, file: analysis.location.shown, diagnostics: analysis.diagnostics }, null, 2));
+    out(jsonLine({ valid: !failed, file: analysis.location.shown, diagnostics: analysis.diagnostics }, 2));
   } else {
     printDiagnostics(analysis.diagnostics, analysis.text, out);
     if (!failed && analysis.config) {

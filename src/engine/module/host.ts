@@ -5,6 +5,7 @@
 //   node [--import tsx] host.js init|cleanup|health /path/to/module
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+import { oneLine } from "../../util/visible-text.js";
 import type { StageContext, StageModule } from "./types.js";
 
 type Action = "init" | "cleanup" | "health";
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   try {
     loaded = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (error) {
-    report({ ok: false, message: `cannot load module ${modulePath}: ${(error as Error).message.split("\n")[0]}`, exports: [] });
+    report({ ok: false, message: `cannot load module ${modulePath}: ${firstLine((error as Error).message)}`, exports: [] });
     process.stderr.write(`${(error as Error).stack ?? error}\n`);
     process.exit(1);
   }
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     report({ ok: true, outputs: action === "init" ? validOutputs(value) : undefined, exports });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    report({ ok: false, message: message.split("\n")[0] ?? message, exports });
+    report({ ok: false, message: firstLine(message), exports });
     // The stack goes to stderr, which is the stage's log, never to the summary.
     process.stderr.write(`${error instanceof Error && error.stack ? error.stack : message}\n`);
     process.exit(1);
@@ -96,3 +97,9 @@ async function main(): Promise<void> {
 await main();
 // A module service (kind: service) keeps running on what init started (a server…).
 if (!(action === "init" && process.env.NETRA_MODULE_KEEP_ALIVE)) process.exit(0);
+
+// The message's first line (the rest is usually a stack, which goes to the log), with any
+// \r or other line break left in it shown, not kept: it becomes the attempt's one-line error.
+function firstLine(message: string): string {
+  return oneLine(message.split("\n")[0] ?? message);
+}
