@@ -15,8 +15,12 @@ const C1_AND_SEPARATORS = /[\u0080-\u009f\u2028\u2029]/g;
 // Everything that some reader of our output takes as the end of a line.
 const LINE_BREAKS = /[\n\v\f\r\u0085\u2028\u2029]/g;
 
+// Any of the above: most text has none, and is returned as it is.
+const ANY = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/;
+
 /** Stage or config text made safe to print: no escape sequence, no control character, no line break. */
 export function visibleText(text: string): string {
+  if (!ANY.test(text)) return text;
   return text.replace(SGR, "").replace(C0_AND_DEL, controlPicture).replace(C1_AND_SEPARATORS, codePointName);
 }
 
