@@ -1,5 +1,7 @@
 // A located problem in the user's config. Every config error is one of these: the
 // validator never throws for bad input, it returns all diagnostics at once.
+import { visibleText } from "../util/visible-text.js";
+
 export type Severity = "error" | "warning";
 
 export interface Diagnostic {
@@ -47,12 +49,13 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
 
 // One greppable line per diagnostic, as in the contract:
 // `startup.yaml:14:18 stages.api.depends_on[1]: unknown stage "databse" (did you mean "database"?)`
+// It quotes the user's keys and values, which may hold a \r or an escape: made visible text.
 export function formatDiagnosticLine(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.col}` : d.file;
   const level = d.severity === "warning" ? "warning: " : "";
   const path = d.path ? `${d.path}: ` : "";
   const hint = d.hint ? ` (${d.hint})` : "";
-  return `${where} ${level}${path}${d.message}${hint}`;
+  return visibleText(`${where} ${level}${path}${d.message}${hint}`);
 }
 
 // The source line with a caret underline, shown below the diagnostic line in text output.
@@ -63,7 +66,7 @@ export function formatCodeFrame(d: Diagnostic, source: string | undefined): stri
   const gutter = String(d.line);
   const width = Math.max(1, Math.min(d.length || 1, text.length - d.col + 1));
   return [
-    `  ${gutter} | ${text.replace(/\t/g, " ")}`,
+    `  ${gutter} | ${visibleText(text.replace(/\t/g, " "))}`,
     `  ${" ".repeat(gutter.length)} | ${" ".repeat(Math.max(0, d.col - 1))}${"^".repeat(width)}`,
   ];
 }

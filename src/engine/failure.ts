@@ -2,6 +2,8 @@ import { describeOutputsTooLarge } from "./output-limits.js";
 
 // Why an attempt failed: a tagged union, never an exception. Every consumer switches on
 // `reason`, and `unreachable` makes a new reason a compile error until each one handles it.
+import { oneLine } from "../util/visible-text.js";
+
 export type AttemptFailure =
   | { reason: "exit-non-zero"; exitCode: number }
   | { reason: "signal"; signal: string }
@@ -23,7 +25,12 @@ export function unreachable(value: never): never {
 // sh exits 126/127 for "not executable"/"not found": say so instead of a bare number.
 const SHELL_EXIT_MEANING: Record<number, string> = { 126: "command not executable (permission denied?)", 127: "command not found" };
 
+/** The attempt's `error`: one line, whatever the stage put in its messages. */
 export function describeFailure(failure: AttemptFailure): string {
+  return oneLine(describe(failure));
+}
+
+function describe(failure: AttemptFailure): string {
   switch (failure.reason) {
     case "exit-non-zero": {
       const meaning = SHELL_EXIT_MEANING[failure.exitCode];

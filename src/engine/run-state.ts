@@ -8,6 +8,7 @@ import { CLOSED, type CircuitRecord } from "./circuit-breaker.js";
 import type { EngineEvent, Fact, RecordedStatus, RollbackAction, RollbackReason, RunStatus, StageResult } from "./events.js";
 import type { AttemptFailure } from "./failure.js";
 import type { ServiceHandle } from "./stage-runner.js";
+import { oneLine } from "../util/visible-text.js";
 
 export type StageStatus = "pending" | "running" | "retrying" | "ready" | "restarting" | "failed" | "skipped" | "cancelled" | "rolled-back";
 
@@ -264,15 +265,17 @@ export class RunState {
       }
       case "failed": {
         const d = details as TransitionDetails["failed"];
-        Object.assign(entry, { attempts: Math.max(entry.attempts, d.attempts), error: d.error, exitCode: d.exitCode, service: undefined });
+        // Every error (the stage's row, the event) is one line, whoever worded it.
+        const error = oneLine(d.error);
+        Object.assign(entry, { attempts: Math.max(entry.attempts, d.attempts), error, exitCode: d.exitCode, service: undefined });
         if (d.logPath !== undefined) entry.logPath = d.logPath;
         if (entry.everReady) {
           // A service lost after the run was up: what that means is the run's call.
           if (critical) this.criticalLoss ??= stage;
-          return { type: "service-lost", at, stage, error: d.error, critical };
+          return { type: "service-lost", at, stage, error, critical };
         }
         entry.finishedAt = now;
-        return { type: "stage-failed", at, stage, attempts: entry.attempts, durationMs: now - (entry.startedAt ?? now), error: d.error, tail: d.tail, critical, exitCode: d.exitCode, reason: d.reason };
+        return { type: "stage-failed", at, stage, attempts: entry.attempts, durationMs: now - (entry.startedAt ?? now), error, tail: d.tail, critical, exitCode: d.exitCode, reason: d.reason };
       }
       case "skipped":
       case "cancelled": {
@@ -286,7 +289,7 @@ export class RunState {
         const d = details as TransitionDetails["rolled-back"];
         entry.service = undefined;
         entry.undoneFrom = from;
-        return { type: "rollback-stage", at, stage, seq: d.seq, reason: d.reason, action: d.action, status: d.outcome, durationMs: d.durationMs, error: d.error };
+        return { type: "rollback-stage", at, stage, seq: d.seq, reason: d.reason, action: d.action, status: d.outcome, durationMs: d.durationMs, error: d.error === undefined ? undefined : oneLine(d.error) };
       }
       case "pending":
         throw new IllegalTransition(stage, from, to);

@@ -3,13 +3,14 @@
 import type { ChalkInstance } from "chalk";
 import type { DoctorReport } from "../doctor/run-doctor.js";
 import type { Finding, Section } from "../doctor/finding.js";
+import { visibleText } from "../util/visible-text.js";
 
 const ORDER: Section[] = ["config", "preflight", "environment", "state", "circuits", "last run", "history"];
 const RANK = { fail: 0, warn: 1, ok: 2 } as const;
 
 export function doctorText(report: DoctorReport, style: ChalkInstance): string[] {
   const mark = { ok: style.green("✔"), warn: style.yellow("⚠"), fail: style.red("✖") };
-  const lines = [style.bold(`netra-start doctor — ${report.configFile}`), style.dim(`state dir: ${report.stateDir}`)];
+  const lines = [style.bold(`netra-start doctor — ${visibleText(report.configFile)}`), style.dim(`state dir: ${visibleText(report.stateDir)}`)];
   for (const section of ORDER) {
     const findings = report.findings.filter((f) => f.section === section).sort((a, b) => RANK[a.status] - RANK[b.status]);
     if (findings.length === 0) continue;
@@ -32,9 +33,11 @@ export function doctorText(report: DoctorReport, style: ChalkInstance): string[]
   return lines;
 }
 
+// A finding quotes errors, output tails and config text: each is made visible text.
 function describe(f: Finding, mark: Record<Finding["status"], string>): string[] {
-  const lines = [`  ${mark[f.status]} ${f.stage ? `[${f.stage}] ` : ""}${f.message}`];
-  for (const detail of f.details ?? []) lines.push(`      │ ${detail}`);
-  if (f.next && f.status !== "ok") lines.push(`      → ${f.next}`);
+  const v = visibleText;
+  const lines = [`  ${mark[f.status]} ${f.stage ? `[${v(f.stage)}] ` : ""}${v(f.message)}`];
+  for (const detail of f.details ?? []) lines.push(`      │ ${v(detail)}`);
+  if (f.next && f.status !== "ok") lines.push(`      → ${v(f.next)}`);
   return lines;
 }

@@ -5,6 +5,7 @@ import type { Diagnostic } from "../config/diagnostic.js";
 import { formatDuration } from "../config/duration.js";
 import type { EngineEvent } from "../engine/events.js";
 import { unreachable } from "../engine/failure.js";
+import { visibleText } from "../util/visible-text.js";
 
 export function escapeData(text: string): string {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -20,23 +21,25 @@ export interface AnnotationSource {
   lineOf(stage: string): number;
 }
 
-export function errorAnnotation(message: string, properties: { file?: string; line?: number; col?: number; title?: string }): string {
+/** A workflow command that annotates: its text made visible first, so it shows what the stage printed. */
+export function annotation(level: "error" | "warning", message: string, properties: { file?: string; line?: number; col?: number; title?: string }): string {
   const props = Object.entries(properties)
     .filter(([, v]) => v !== undefined && v !== 0 && v !== "")
-    .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
+    .map(([k, v]) => `${k}=${escapeProperty(visibleText(String(v)))}`)
     .join(",");
-  return `::error${props ? ` ${props}` : ""}::${escapeData(message)}`;
+  return `::${level}${props ? ` ${props}` : ""}::${escapeData(visibleText(message))}`;
 }
 
 export function diagnosticAnnotation(d: Diagnostic): string {
   const text = `${d.path ? `${d.path}: ` : ""}${d.message}${d.hint ? ` (${d.hint})` : ""}`;
-  return errorAnnotation(text, { file: d.file, line: d.line, col: d.col, title: "netra-start config" }).replace(/^::error/, d.severity === "warning" ? "::warning" : "::error");
+  return annotation(d.severity, text, { file: d.file, line: d.line, col: d.col, title: "netra-start config" });
 }
 
 const STATUS_ICON: Record<string, string> = { ready: "✅", failed: "❌", skipped: "⏭️", cancelled: "⚠️" };
 
+// Stage text in a Markdown table cell: visible, one line, its pipes escaped.
 function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return visibleText(text.replace(/\r?\n/g, " ")).replace(/\|/g, "\\|");
 }
 
 export function summaryMarkdown(event: Extract<EngineEvent, { type: "run-finished" }>, name: string, failures: ReadonlyMap<string, string[]>): string {
@@ -50,7 +53,7 @@ export function summaryMarkdown(event: Extract<EngineEvent, { type: "run-finishe
   ];
   for (const [stage, tail] of failures) {
     if (tail.length === 0) continue;
-    lines.push("", `<details><summary>${cell(stage)}: last ${tail.length} lines of output</summary>`, "", "```", ...tail.map((l) => l.replace(/```/g, "ˋˋˋ")), "```", "</details>");
+    lines.push("", `<details><summary>${cell(stage)}: last ${tail.length} lines of output</summary>`, "", "```", ...tail.map((l) => visibleText(l).replace(/```/g, "ˋˋˋ")), "```", "</details>");
   }
   if (event.note) lines.push("", `> ${event.note}`);
   return `${lines.join("\n")}\n\n`;

@@ -1,5 +1,9 @@
 // `--output json`: one JSON object per line for every event, and nothing else on stdout.
 // Throttled `stage-output` progress events are for the live view and are left out.
+// JSON already escapes control characters; what a line reader could still act on is
+// escaped as well, losslessly (a JSON parser reads back the same text): the line
+// separators U+2028/U+2029, and `##[`, which the GitHub Actions runner obeys anywhere in a
+// line as a workflow command (`##[add-mask]…`).
 import type { EngineEvent } from "../engine/events.js";
 import { unreachable } from "../engine/failure.js";
 
@@ -29,9 +33,13 @@ export function createJsonRenderer(write: (line: string) => void): (event: Engin
       case "rollback-started":
       case "rollback-finished":
       case "run-finished":
-        return write(JSON.stringify(event));
+        return write(jsonLine(event));
       default:
         return unreachable(event);
     }
   };
+}
+
+export function jsonLine(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/##\[/g, "#\\u0023[");
 }

@@ -1,13 +1,19 @@
 // `--output plain`: one timestamped line per event (UTC time of day), stable to grep,
-// then the summary table. With GITHUB_ACTIONS=true, failures become ::error::
-// annotations and failure output goes in a collapsible ::group::.
+// then the summary table. With GITHUB_ACTIONS=true, a failed critical stage becomes an
+// ::error:: annotation (a non-critical one a ::warning::), failure output goes in a
+// collapsible ::group::, and every other line is printed with workflow commands stopped.
+// Every string of an event is made visible text first: stage output, errors and config
+// names can hold escape sequences and line breaks, which must not reach the terminal or
+// the CI runner as such.
 import type { ChalkInstance } from "chalk";
 import { formatDuration } from "../config/duration.js";
 import type { EngineEvent } from "../engine/events.js";
-import { errorAnnotation, escapeData, type AnnotationSource } from "./github.js";
+import { annotation, escapeData, type AnnotationSource } from "./github.js";
 import { unreachable } from "../engine/failure.js";
 import { failureHint } from "./failure-hint.js";
 import { summaryTable } from "./summary-table.js";
+import { visibleEvent } from "./visible-event.js";
+import { textOutput, type TextOutput } from "./workflow-commands.js";
 
 export interface PlainOptions {
   write: (line: string) => void;
@@ -15,14 +21,23 @@ export interface PlainOptions {
   github: boolean;
   /** Points GitHub annotations at the stage's line in the config. */
   source?: AnnotationSource;
+  /** Where lines and workflow commands go; by default `write`, commands stopped around text under GitHub. */
+  output?: TextOutput;
+  /**
+   * How event text is made safe to print: visible text by default. The live view passes
+   * its lines through its own terminal cleaning (which keeps colours), and says so here.
+   */
+  visible?: (event: EngineEvent) => EngineEvent;
 }
 
-export function createPlainRenderer({ write, style, github, source }: PlainOptions): (event: EngineEvent) => void {
-  const annotate = (stage: string, title: string, message: string) =>
-    write(errorAnnotation(message, { file: source?.file, line: source?.lineOf(stage), title }));
+export function createPlainRenderer({ write: writeLine, style, github, source, output = textOutput(writeLine, github), visible = visibleEvent }: PlainOptions): (event: EngineEvent) => void {
+  const write = (text: string) => output.line(text);
+  const annotate = (level: "error" | "warning", stage: string, title: string, message: string) =>
+    output.command(annotation(level, message, { file: source?.file, line: source?.lineOf(stage), title }));
   const line = (at: string, text: string) => write(`${style.dim(at.slice(11, 23))} ${text}`);
   const tag = (stage: string) => style.cyan(`[${stage}]`);
-  return (event) => {
+  return (raw) => {
+    const event = visible(raw);
     switch (event.type) {
       case "run-started":
         return line(event.at, `run ${event.runId} started: ${event.name}, ${event.stages.length} stage${event.stages.length === 1 ? "" : "s"}, concurrency ${event.concurrency}, logs in ${event.logDir}`);
@@ -46,11 +61,12 @@ export function createPlainRenderer({ write, style, github, source }: PlainOptio
       case "stage-failed": {
         const what = event.critical ? "FAILED" : "failed (non-critical)";
         line(event.at, `${tag(event.stage)} ${style.red(what)} after ${event.attempts} attempt${event.attempts === 1 ? "" : "s"}: ${event.error}`);
-        if (github) annotate(event.stage, `netra-start: stage ${event.stage} failed`, event.error);
+        // A stage that may fail without failing the run is worth a warning, not an error.
+        if (github) annotate(event.critical ? "error" : "warning", event.stage, `netra-start: stage ${event.stage} failed`, event.error);
         if (event.tail.length > 0) {
-          if (github) write(`::group::${event.stage}: last ${event.tail.length} lines of output`);
+          if (github) output.command(`::group::${event.stage}: last ${event.tail.length} lines of output`);
           for (const text of event.tail) write(`    ${style.dim("│")} ${text}`);
-          if (github) write("::endgroup::");
+          if (github) output.command("::endgroup::");
         }
         const hint = failureHint(event);
         if (hint) write(`    ${style.cyan("hint:")} ${hint}`);
@@ -70,7 +86,7 @@ export function createPlainRenderer({ write, style, github, source }: PlainOptio
       case "service-restarted":
         return line(event.at, `${tag(event.stage)} ${style.green("restarted")} (restart ${event.restarts})`);
       case "service-lost":
-        if (github && event.critical) annotate(event.stage, `netra-start: service ${event.stage} lost`, event.error);
+        if (github) annotate(event.critical ? "error" : "warning", event.stage, `netra-start: service ${event.stage} lost`, event.error);
         return line(event.at, `${tag(event.stage)} ${style.red(event.critical ? "LOST" : "lost (non-critical)")}: ${event.error}`);
       case "services-running":
         return line(event.at, `${style.green("all ready")}; ${event.stages.length} service${event.stages.length === 1 ? "" : "s"} running (${event.stages.join(", ")}) — press Ctrl-C to stop`);
@@ -88,7 +104,8 @@ export function createPlainRenderer({ write, style, github, source }: PlainOptio
         const colour = event.status === "ready" ? style.green : event.status === "degraded" ? style.yellow : style.red;
         line(event.at, `run ${event.runId} ${colour(event.status)} in ${formatDuration(event.durationMs)} (exit ${event.exitCode})`);
         if (event.note) write(event.note);
-        if (github && event.status !== "ready") write(`::error title=netra-start::${escapeData(`run ${event.status} (exit ${event.exitCode})`)}`);
+        // Degraded means only non-critical stages failed: a warning, like theirs.
+        if (github && event.status !== "ready") output.command(`::${event.status === "degraded" ? "warning" : "error"} title=netra-start::${escapeData(`run ${event.status} (exit ${event.exitCode})`)}`);
         write("");
         for (const row of summaryTable(event.results, style)) write(row);
         return;

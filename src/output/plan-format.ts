@@ -3,6 +3,7 @@
 import type { Config } from "../config/types.js";
 import { formatDuration } from "../config/duration.js";
 import type { Plan } from "../graph/plan.js";
+import { visibleText } from "../util/visible-text.js";
 import { alignColumns } from "./columns.js";
 
 export interface PlanView {
@@ -44,7 +45,8 @@ export function planToText(plan: Plan, view: PlanView): string[] {
   const onPath = new Set(plan.critical.path);
   const lines: string[] = [];
   const count = plan.stages.length;
-  lines.push(`Plan for ${view.name} (${view.file}${view.profile ? `, profile ${view.profile}` : ""}): ${count} stage${count === 1 ? "" : "s"}, ${plan.levels.length} level${plan.levels.length === 1 ? "" : "s"}, concurrency ${view.concurrency}`);
+  // The name, file and profile are the user's text (a name may hold a newline): shown, not obeyed.
+  lines.push(`Plan for ${visibleText(view.name)} (${visibleText(view.file)}${view.profile ? `, profile ${visibleText(view.profile)}` : ""}): ${count} stage${count === 1 ? "" : "s"}, ${plan.levels.length} level${plan.levels.length === 1 ? "" : "s"}, concurrency ${view.concurrency}`);
   lines.push("");
   lines.push("Levels (stages on one line can run in parallel):");
   plan.levels.forEach((level, l) => lines.push(`  ${String(l + 1).padStart(3)}  ${level.map((i) => (onPath.has(i) ? `${name(i)}*` : name(i))).join("  ")}`));

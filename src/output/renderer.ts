@@ -5,6 +5,7 @@ import { createJsonRenderer } from "./json-renderer.js";
 import type { AnnotationSource } from "./github.js";
 import { createPlainRenderer } from "./plain-renderer.js";
 import { makeStyle } from "./style.js";
+import { textOutput } from "./workflow-commands.js";
 
 export interface Renderer extends Consumer {
   /** Resolves once everything is drawn (the live view finishes asynchronously). */
@@ -23,6 +24,9 @@ export async function createRenderer(mode: OutputMode, env: NodeJS.ProcessEnv = 
     const { createTtyRenderer } = await import("./tty-renderer.js");
     return createTtyRenderer(makeStyle(process.stdout, env));
   }
-  const onEvent = createPlainRenderer({ write: writeOut, style: makeStyle(process.stdout, env), github: env.GITHUB_ACTIONS === "true", source });
-  return { name: "plain output", onEvent, close: async () => undefined };
+  const github = env.GITHUB_ACTIONS === "true";
+  const output = textOutput(writeOut, github);
+  const onEvent = createPlainRenderer({ write: writeOut, style: makeStyle(process.stdout, env), github, source, output });
+  // Workflow commands, stopped around our text, are on again for the steps after ours.
+  return { name: "plain output", onEvent, close: async () => output.end() };
 }

@@ -2,6 +2,7 @@
 import type { ChalkInstance } from "chalk";
 import { formatDuration } from "../config/duration.js";
 import type { StageResult } from "../engine/events.js";
+import { visibleText } from "../util/visible-text.js";
 import { alignColumns } from "./columns.js";
 
 const STATUS_MARK: Record<StageResult["status"], string> = { ready: "✔", failed: "✖", skipped: "↷", cancelled: "⚠" };
@@ -28,7 +29,9 @@ export function summaryTable(results: readonly StageResult[], style: ChalkInstan
   });
 }
 
+// Errors come from stages and, in `report`, from rows an older version wrote: made visible
+// here, as is a description from the config.
 function oneLine(text: string, max: number): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = visibleText(text.replace(/\s+/g, " ").trim());
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

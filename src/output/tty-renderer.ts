@@ -51,7 +51,8 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
   const frameMs = options.frameMs ?? FRAME_MS;
   const model = new LiveViewModel();
   // Lines that are printed as they are (service output, rollback) read as in plain mode.
-  const print = createPlainRenderer({ write: (line) => model.print(line), style, github: false });
+  // They keep their colours: the live view cleans each line it prints (keepColours).
+  const print = createPlainRenderer({ write: (line) => model.print(line), style, github: false, visible: (event) => event });
 
   /** Once all is ready, service output streams; before, the live region owns the screen. */
   let holding = false;

@@ -304,12 +304,13 @@ describe("output modes", () => {
     expect(result.stdout).not.toMatch(/\[plain\] failed[^\n]*\n\s+hint:/);
   });
 
-  it("plain under GitHub Actions adds ::error:: annotations and groups", async () => {
+  it("plain under GitHub Actions adds annotations (b is low priority: a ::warning) and groups", async () => {
     const file = project.write("startup.yaml", config.replace('exit 2"', 'echo boom; exit 2"'));
     const result = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir, env: { GITHUB_ACTIONS: "true" } });
     // Annotations point at the stage's line in the config; ':' and ',' are escaped in properties.
-    expect(result.stdout).toContain("::error file=startup.yaml,line=4,title=netra-start%3A stage b failed::exit code 2");
-    expect(result.stdout).toContain("::group::b: last 1 lines of output\n    │ boom\n::endgroup::");
+    expect(result.stdout).toContain("::warning file=startup.yaml,line=4,title=netra-start%3A stage b failed::exit code 2");
+    // Stage output is printed with workflow commands stopped (test/output/stage-text.test.ts).
+    expect(result.stdout).toMatch(/::group::b: last 1 lines of output\n::stop-commands::(\w+)\n {4}│ boom\n::\1::\n::endgroup::/);
   });
 
   it("GITHUB_STEP_SUMMARY gets a Markdown summary; config errors become annotations on their line", async () => {

@@ -3,13 +3,13 @@ import { doctorText } from "../../output/doctor-text.js";
 import { makeStyle } from "../../output/style.js";
 import { resolveStateDir, type CommonOptions } from "../options.js";
 import { ExitCode } from "../exit.js";
-import { out } from "../io.js";
+import { outLines } from "../io.js";
 import { dataFormat, printJson } from "../data-format.js";
 
 // `doctor`: why does it not start, and what to do. Exit 1 when something fails.
 export async function run(_args: string[], options: CommonOptions & { format?: string }): Promise<number> {
   const report = await runDoctor({ config: options.config, profile: options.profile, stateDirFor: (configPath) => resolveStateDir(options, configPath) });
   if (dataFormat(options) === "json") printJson({ ok: !report.findings.some((f) => f.status === "fail"), ...report });
-  else for (const line of doctorText(report, makeStyle(process.stdout))) out(line);
+  else outLines(doctorText(report, makeStyle(process.stdout)));
   return report.findings.some((f) => f.status === "fail") ? ExitCode.failed : ExitCode.ready;
 }

@@ -7,7 +7,7 @@ import { openDatabase } from "../../store/database.js";
 import { findRun, runDetails } from "../../store/queries.js";
 import type { CommonOptions } from "../options.js";
 import { UsageError } from "../exit.js";
-import { out } from "../io.js";
+import { out, outLines } from "../io.js";
 import { dataFormat, printJson } from "../data-format.js";
 import { stateDirFor } from "../state.js";
 
@@ -31,7 +31,7 @@ export async function run(args: string[], options: CommonOptions & { format?: st
         process.stdout.write(renderHtml(details));
         break;
       default:
-        for (const line of reportText(details, makeStyle(process.stdout))) out(line);
+        outLines(reportText(details, makeStyle(process.stdout)));
     }
     return 0;
   } finally {

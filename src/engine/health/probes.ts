@@ -5,6 +5,7 @@ import { tcpAnswers } from "../preflight.js";
 import { startProcess } from "../process/run-process.js";
 import { deadline } from "../../util/deadline.js";
 import { BODY_SEARCH_LIMIT, searchBody } from "./body-search.js";
+import { oneLine } from "../../util/visible-text.js";
 
 export interface ProbeResult {
   ok: boolean;
@@ -29,7 +30,7 @@ export async function probeOnce(probe: HealthProbe, ctx: ProbeContext): Promise<
       if (run.pid !== undefined) ctx.onProcess?.(run.pid);
       const outcome = await run.outcome;
       const last = run.lines.lastLines().at(-1);
-      if (outcome.kind === "exit") return { ok: outcome.exitCode === 0, detail: outcome.exitCode === 0 ? "exit code 0" : `exit code ${outcome.exitCode}${last ? `: ${last}` : ""}` };
+      if (outcome.kind === "exit") return { ok: outcome.exitCode === 0, detail: outcome.exitCode === 0 ? "exit code 0" : `exit code ${outcome.exitCode}${last ? `: ${oneLine(last)}` : ""}` };
       if (outcome.kind === "timeout") return { ok: false, detail: `no answer within ${ctx.timeoutMs}ms` };
       return { ok: false, detail: outcome.kind === "spawn-error" ? outcome.message : outcome.kind === "signal" ? `killed by ${outcome.signal}` : "cancelled" };
     }

@@ -7,6 +7,7 @@ import { renameSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { describeThrown, stackOf } from "./describe-thrown.js";
 import { describeLoadFailure } from "./load-failure.js";
+import { oneLine } from "../../util/visible-text.js";
 import type { StageContext, StageModule } from "./types.js";
 
 type Action = "init" | "cleanup" | "health";
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   try {
     loaded = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (error) {
-    settle({ ok: false, message: describeLoadFailure(modulePath, error), exports: [] });
+    settle({ ok: false, message: oneLine(describeLoadFailure(modulePath, error)), exports: [] });
     process.stderr.write(`${stackOf(error, "the module")}\n`);
     process.exit(1);
   }
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     }
     settle({ ok: true, outputs: action === "init" ? validOutputs(value) : undefined, exports });
   } catch (error) {
-    settle({ ok: false, message: describeThrown(error, who), exports });
+    settle({ ok: false, message: oneLine(describeThrown(error, who)), exports });
     // The stack goes to stderr, which is the stage's log, never to the summary.
     process.stderr.write(`${stackOf(error, who)}\n`);
     process.exit(1);
