@@ -7,7 +7,7 @@ import { openDatabase } from "../../store/database.js";
 import { findRun, runDetails } from "../../store/queries.js";
 import type { CommonOptions } from "../options.js";
 import { UsageError } from "../exit.js";
-import { out, outLines } from "../io.js";
+import { outLines } from "../io.js";
 import { dataFormat, printJson } from "../data-format.js";
 import { stateDirFor } from "../state.js";
 

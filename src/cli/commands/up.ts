@@ -101,7 +101,10 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       circuits: loadCircuits(db),
       circuitReset: (stage) => circuitResetCommand(stage, analysis.location.shown, options.stateDir),
     });
-    const stopSignals = onSignals((signal) => handle.interrupt(signal));
+    // Handlers stay installed until the process exits: a late Ctrl-C (a second one that
+    // arrives as the run ends) must not kill it between the run's end and releasing the lock.
+    let running = true;
+    onSignals((signal) => running && handle.interrupt(signal));
     const stopGuard = guardAgainstBugs(sink, handle);
     try {
       const { exitCode } = await handle.done;
@@ -114,7 +117,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       prune(db, stateDir, config.settings.retention);
       return exitCode;
     } finally {
-      stopSignals();
+      running = false;
       stopGuard();
     }
   } finally {
@@ -135,13 +138,8 @@ function checkWritableFile(file: string, flag: string): void {
 }
 
 // SIGINT, SIGTERM and SIGHUP all tear down (a closed terminal must not orphan services).
-function onSignals(interrupt: (signal: InterruptSignal) => void): () => void {
-  const signals: InterruptSignal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-  const handlers = signals.map((signal) => [signal, () => interrupt(signal)] as const);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
-  return () => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
-  };
+function onSignals(interrupt: (signal: InterruptSignal) => void): void {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => interrupt(signal));
 }
 
 // An exception nobody caught, anywhere in this process, during a run: if a renderer
