@@ -5,7 +5,9 @@ import path from "node:path";
 import { isMap, isScalar } from "./yaml.js";
 import type { Diagnostic, PathSegment } from "./diagnostic.js";
 import { parseDuration, parseSize } from "./duration.js";
-import { interpolate } from "./interpolate.js";
+import { interpolate, type InterpolateOptions } from "./interpolate.js";
+import { UnsetVariables } from "./unset-variables.js";
+import { checkHostPort, checkHttpUrl, parseBoolean, parsePort, type Parsed } from "./typed-values.js";
 import { diagnosticAt, type ConfigSource } from "./source.js";
 import { compileLogPattern } from "./log-pattern.js";
 import { didYouMean } from "./suggest.js";
@@ -22,6 +24,8 @@ type Raw = Record<string, unknown>;
  * file take seconds.
  */
 type At = PathSegment[] | (() => PathSegment[]);
+
+const SHELL: InterpolateOptions = { bare: false };
 
 function locate(at: At): PathSegment[] {
   return typeof at === "function" ? at() : at;
@@ -53,6 +57,8 @@ export function deepMerge(base: Raw, over: Raw): Raw {
 class Resolver {
   readonly diagnostics: Diagnostic[] = [];
   private readonly profilePrefix: PathSegment[];
+  private readonly unset = new UnsetVariables<At>();
+  private readonly reported = new Set<string>();
 
   constructor(private readonly input: ResolveInput) {
     this.profilePrefix = input.profile === undefined ? [] : ["profiles", input.profile];
@@ -74,27 +80,79 @@ class Resolver {
     this.diagnostics.push(diagnosticAt(this.input.source, typeof at === "function" ? at() : at, fields));
   }
 
-  text(value: string, at: At): string {
-    const result = interpolate(value, this.input.env);
+  // Interpolates one config string; what is wrong in it is reported at `at`.
+  text(value: string, at: At, options: InterpolateOptions = {}): string {
+    return this.interpolateAt(value, at, options).value;
+  }
+
+  // A field of another type filled by ${…}: interpolated, then checked and converted by
+  // `parse`. A value that does not fit is reported at the field, with what it became.
+  typed<T>(raw: string, at: At, parse: (text: string) => Parsed<T>): T | undefined {
+    const { value, failed } = this.interpolateAt(raw, at);
+    const parsed = parse(value);
+    if (parsed.ok) return parsed.value;
+    // An unset required variable or a bad reference is already reported: say it once.
+    if (!failed)
+      this.reportOnce(at, {
+        code: "invalid-value",
+        message: `expected ${parsed.expected}, got ${JSON.stringify(value)} (from ${JSON.stringify(raw)})`,
+        hint: "the value comes from the environment: check the variables it uses",
+      });
+    return undefined;
+  }
+
+  private interpolateAt(value: string, at: At, options: InterpolateOptions = {}): { value: string; failed: boolean } {
+    const result = interpolate(value, this.input.env, options);
     for (const problem of result.problems) {
       switch (problem.kind) {
         case "required":
-          this.report(at, { code: "env-required", message: `\${${problem.name}:?} is not set: ${problem.message}`, hint: `set ${problem.name} in the environment` });
+          this.reportOnce(at, {
+            code: "env-required",
+            message: `required variable ${problem.name} is ${problem.state === "unset" ? "not set" : "empty"}${problem.message ? `: ${problem.message}` : ""}`,
+            hint: `set ${problem.name} in the environment`,
+          });
           break;
         case "unset":
-          this.report(at, { code: "env-unset", severity: "warning", message: `variable ${problem.name} is not set; using an empty string`, hint: `set it, or write \${${problem.name}:-default}` });
+          this.unset.note(problem.name, at);
           break;
         case "syntax":
-          this.report(at, { code: "env-syntax", message: `invalid variable reference ${JSON.stringify(problem.text)}`, hint: "write ${NAME}, ${NAME:-default} or ${NAME:?message}; use $$ for a literal $" });
+          this.reportOnce(at, {
+            code: "env-syntax",
+            message: `invalid variable reference ${JSON.stringify(problem.text)}`,
+            hint: "write ${NAME}, ${NAME:-default}, ${NAME:?message} or ${NAME:+other}, with a closing }; use $$ for a literal $",
+          });
           break;
       }
     }
-    return result.value;
+    return { value: result.value, failed: result.problems.some((p) => p.kind !== "unset") };
   }
 
+  // A value set in `defaults` is interpolated once per stage: say each problem once.
+  private reportOnce(at: At, fields: { code: string; message: string; hint?: string }): void {
+    const where = locate(at);
+    const key = `${JSON.stringify(where)}\0${fields.message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.report(where, fields);
+  }
+
+  // One warning per unset variable, at its first use, with how often it is used.
+  reportUnsetVariables(): void {
+    for (const [name, { at, uses }] of this.unset.variables) {
+      this.report(at, {
+        code: "env-unset",
+        severity: "warning",
+        message: `variable ${name} is not set; using an empty string${uses > 1 ? ` (${uses} uses; the first is shown)` : ""}`,
+        hint: `set it, or give a default: \${${name}:-default}; $$ writes a literal $`,
+      });
+    }
+  }
+
+  // A bare $VAR in a command is left to the shell (or the program) at run time, when the
+  // stage's env and the outputs of earlier stages are known; only ${…} is the config's.
   command(value: unknown, at: At): Command {
-    if (typeof value === "string") return { shell: this.text(value, at) };
-    return { argv: (value as string[]).map((arg, i) => this.text(arg, () => [...locate(at), i])) };
+    if (typeof value === "string") return { shell: this.text(value, at, SHELL) };
+    return { argv: (value as string[]).map((arg, i) => this.text(arg, () => [...locate(at), i], SHELL)) };
   }
 }
 
@@ -120,7 +178,7 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
   const { profiles: _profiles, ...base } = input.data;
   const merged = deepMerge(base, profile);
   const defaults = isPlainObject(merged.defaults) ? merged.defaults : {};
-  const rawStages = isPlainObject(merged.stages) ? merged.stages : {};
+  const rawStages = resolveEnabled(r, isPlainObject(merged.stages) ? merged.stages : {});
   const dir = path.dirname(input.configPath);
 
   const dependencies = checkReferences(r, rawStages);
@@ -131,6 +189,7 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
     stages.push({ ...resolveStage(r, name, stages.length, deepMerge(defaults, own), own, dir, dependsOn), line: lines.get(name) ?? 0 });
   }
 
+  r.reportUnsetVariables();
   const config: Config = {
     path: input.configPath,
     dir,
@@ -155,6 +214,17 @@ function resolveSettings(raw: Raw): Settings {
     },
     secrets: (raw.secrets as string[] | undefined) ?? [],
   };
+}
+
+// `enabled: ${FLAG}` decides which stages exist, so it is interpolated before anything
+// else; a value that is not true or false is reported and the stage kept.
+function resolveEnabled(r: Resolver, rawStages: Raw): Raw {
+  const out: Raw = {};
+  for (const [name, stage] of Object.entries(rawStages)) {
+    const enabled = isPlainObject(stage) ? stage.enabled : undefined;
+    out[name] = typeof enabled === "string" ? { ...(stage as Raw), enabled: r.typed(enabled, () => r.where(["stages", name, "enabled"]), parseBoolean) ?? true } : stage;
+  }
+  return out;
 }
 
 // Only the dependency references, for a document that failed the schema: the user still
@@ -235,7 +305,7 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
     cleanup: s.cleanup === undefined ? undefined : r.command(s.cleanup, at("cleanup")),
     env,
     cwd: s.cwd === undefined ? dir : path.resolve(dir, r.text(s.cwd as string, at("cwd"))),
-    requires: resolveRequires(isPlainObject(s.requires) ? s.requires : {}, dir),
+    requires: resolveRequires(r, isPlainObject(s.requires) ? s.requires : {}, dir, (...field) => at("requires", ...field)),
     restart: (s.restart as RestartPolicy | undefined) ?? DEFAULT_STAGE.restart,
     killTimeoutMs: ms(s.kill_timeout, DEFAULT_STAGE.killTimeoutMs),
   };
@@ -303,8 +373,9 @@ function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) 
   else if (h.http !== undefined) {
     const http = isPlainObject(h.http) ? h.http : { url: h.http };
     const status = http.status === undefined ? undefined : ([] as number[]).concat(http.status as number | number[]);
-    probe = { type: "http", url: r.text(http.url as string, at("health", "http")), status, bodyContains: http.body_contains as string | undefined };
-  } else if (h.tcp !== undefined) probe = { type: "tcp", ...splitHostPort(r.text(h.tcp as string, at("health", "tcp"))) };
+    const url = r.typed(http.url as string, at("health", "http", ...(isPlainObject(h.http) ? ["url"] : [])), checkHttpUrl) ?? "";
+    probe = { type: "http", url, status, bodyContains: http.body_contains as string | undefined };
+  } else if (h.tcp !== undefined) probe = { type: "tcp", ...splitHostPort(r.typed(h.tcp as string, at("health", "tcp"), checkHostPort) ?? ":0") };
   else {
     const pattern = h.log as string;
     const check = compileLogPattern(pattern);
@@ -320,14 +391,16 @@ function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) 
   };
 }
 
-function resolveRequires(q: Raw, dir: string): Requires {
+// Names (env, commands) are taken as written; paths, ports and addresses may use ${VAR}.
+function resolveRequires(r: Resolver, q: Raw, dir: string, at: (...field: PathSegment[]) => At): Requires {
   const disk = isPlainObject(q.disk) ? q.disk : undefined;
+  const ports = ((q.ports as (number | string)[] | undefined) ?? []).map((port, i) => (typeof port === "number" ? port : r.typed(port, at("ports", i), parsePort)));
   return {
     env: (q.env as string[] | undefined) ?? [],
     commands: (q.commands as string[] | undefined) ?? [],
-    files: ((q.files as string[] | undefined) ?? []).map((f) => path.resolve(dir, f)),
-    ports: (q.ports as number[] | undefined) ?? [],
-    tcp: ((q.tcp as string[] | undefined) ?? []).map(splitHostPort),
-    disk: disk ? { path: path.resolve(dir, disk.path as string), minFreeBytes: parseSize(disk.min_free as string | number) ?? 0 } : undefined,
+    files: ((q.files as string[] | undefined) ?? []).map((f, i) => path.resolve(dir, r.text(f, at("files", i)))),
+    ports: ports.filter((port): port is number => port !== undefined),
+    tcp: ((q.tcp as string[] | undefined) ?? []).map((address, i) => splitHostPort(r.typed(address, at("tcp", i), checkHostPort) ?? ":0")),
+    disk: disk ? { path: path.resolve(dir, r.text(disk.path as string, at("disk", "path"))), minFreeBytes: parseSize(disk.min_free as string | number) ?? 0 } : undefined,
   };
 }

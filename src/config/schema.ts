@@ -40,7 +40,17 @@ const command = {
   ],
 };
 
-const hostPort = { type: "string", pattern: "^[^\\s:]+:[0-9]{1,5}$|^\\[[0-9a-fA-F:]+\\]:[0-9]{1,5}$", "x-expected": "host:port, e.g. 127.0.0.1:5432" };
+// Fields that may hold a ${VAR} reference (docs/config.md, "Interpolation"): the schema
+// lets a string containing `$` through, and resolve.ts checks the interpolated value with
+// the same rule, at the same spot.
+export const REFERENCE_PATTERN = "\\$";
+export const HOST_PORT_PATTERN = "^[^\\s:]+:[0-9]{1,5}$|^\\[[0-9a-fA-F:]+\\]:[0-9]{1,5}$";
+export const HTTP_URL_PATTERN = "^https?://";
+const orReference = (pattern: string) => `${pattern}|${REFERENCE_PATTERN}`;
+const reference = (expected: string) => ({ type: "string", pattern: REFERENCE_PATTERN, "x-expected": `${expected}, or text with a \${VAR} reference` });
+
+const hostPort = { type: "string", pattern: orReference(HOST_PORT_PATTERN), "x-expected": "host:port, e.g. 127.0.0.1:5432" };
+const httpUrl = { type: "string", pattern: orReference(HTTP_URL_PATTERN), "x-expected": "an http:// or https:// URL" };
 
 // Health fields without the "exactly one probe" rule: `defaults` and profiles may set
 // only `interval` or `retries`; the merged result is checked in resolve.ts.
@@ -53,13 +63,13 @@ const healthFields = {
     http: {
       "x-expected": "a URL or {url, status, body_contains}",
       anyOf: [
-        { type: "string", pattern: "^https?://", "x-expected": "an http:// or https:// URL" },
+        httpUrl,
         {
           type: "object",
           additionalProperties: false,
           required: ["url"],
           properties: {
-            url: { type: "string", pattern: "^https?://", "x-expected": "an http:// or https:// URL" },
+            url: httpUrl,
             status: {
               "x-expected": "an HTTP status code or a list of them",
               anyOf: [
@@ -95,7 +105,10 @@ const requires = {
     env: stringList,
     commands: stringList,
     files: stringList,
-    ports: { type: "array", items: { type: "integer", minimum: 1, maximum: 65535 } },
+    ports: {
+      type: "array",
+      items: { "x-expected": "a port number (1-65535)", anyOf: [{ type: "integer", minimum: 1, maximum: 65535 }, reference("a port number (1-65535)")] },
+    },
     tcp: { type: "array", items: hostPort },
     disk: {
       type: "object",
@@ -117,7 +130,7 @@ const defaultableProperties = {
   description: { type: "string" },
   kind: { enum: [...KINDS] },
   priority: { type: "string", pattern: anyCase(PRIORITIES), "x-expected": "critical, high, medium or low" },
-  enabled: { type: "boolean" },
+  enabled: { "x-expected": "true or false", anyOf: [{ type: "boolean" }, reference("true or false")] },
   timeout: duration,
   retries: { type: "integer", minimum: 0, maximum: 1000 },
   backoff: {

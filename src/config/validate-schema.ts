@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
 import type { Diagnostic, PathSegment } from "./diagnostic.js";
 import check, { type Validate } from "./schema-check.js";
+import { REFERENCE_PATTERN } from "./schema.js";
 import { diagnosticAt, type ConfigSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
 
@@ -188,7 +189,9 @@ function translateUnion(source: ConfigSource, path: PathSegment[], e: ErrorObjec
       key: true,
     });
   }
-  const stringBranch = branches.some((b) => b.type === "string");
+  // A string allowed only for a ${VAR} reference (`enabled`, `requires.ports`) is no
+  // reason to suggest quoting a plain value.
+  const stringBranch = branches.some((b) => b.type === "string" && b.pattern !== REFERENCE_PATTERN);
   return diagnosticAt(source, path, {
     code: "wrong-type",
     message: `expected ${expected ?? "a different value"}, got ${describeValue(e.data)}`,

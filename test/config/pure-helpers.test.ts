@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, parseDuration, parseSize } from "../../src/config/duration.js";
-import { interpolate } from "../../src/config/interpolate.js";
 import { didYouMean, suggest } from "../../src/config/suggest.js";
 import { formatPath } from "../../src/config/diagnostic.js";
 
@@ -24,24 +23,6 @@ describe("durations", () => {
     expect(parseSize("2GiB")).toBe(2 * 1024 ** 3);
     expect(parseSize(1024)).toBe(1024);
     expect(parseSize("lots")).toBeUndefined();
-  });
-});
-
-describe("interpolation", () => {
-  const env = { HOST: "db.local", EMPTY: "" };
-  it("substitutes, defaults and escapes", () => {
-    expect(interpolate("postgres://${HOST}/x", env).value).toBe("postgres://db.local/x");
-    expect(interpolate("${PORT:-5432}", env).value).toBe("5432");
-    expect(interpolate("${EMPTY:-fallback}", env).value).toBe("fallback");
-    expect(interpolate("${EMPTY-fallback}", env).value).toBe("");
-    expect(interpolate("cost $$5 and $${HOST} and $$${HOST}", env).value).toBe("cost $5 and ${HOST} and $db.local");
-    expect(interpolate("echo $HOME", env)).toEqual({ value: "echo $HOME", problems: [] });
-  });
-  it("reports required, unset and malformed references", () => {
-    expect(interpolate("${DB:?need a database}", env).problems).toEqual([{ kind: "required", name: "DB", message: "need a database" }]);
-    expect(interpolate("${NOPE}", env).problems).toEqual([{ kind: "unset", name: "NOPE" }]);
-    expect(interpolate("${1BAD}", env).problems[0]?.kind).toBe("syntax");
-    expect(interpolate("${OPEN", env).problems[0]?.kind).toBe("syntax");
   });
 });
 
