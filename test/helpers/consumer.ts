@@ -14,8 +14,12 @@ interface LockEntry {
 
 const lock = JSON.parse(readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
 
-/** npm or npx as in a fresh shell, offline: a step that needed the registry fails here. */
-export function npm(tool: "npm" | "npx", args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+/**
+ * npm or npx as in a fresh shell, offline: a step that needed the registry fails here.
+ * The limit is only for a hung npm: an install has no event to wait on but its exit, and
+ * on a busy 2-core machine one takes from 20 s to several minutes.
+ */
+export function npm(tool: "npm" | "npx", args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<CliResult> {
   return runCommand(tool, args, { cwd, timeoutMs, env: { ...withoutNpmScriptEnv(), ...OFFLINE, ...env } });
 }
 

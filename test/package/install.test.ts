@@ -36,7 +36,7 @@ function newProject(name: string): { dir: string; env: Record<string, string> } 
 }
 
 describe("installing the package in another project", () => {
-  it("from the npm pack tarball: init, up --check, types, module stages, and a native build that may fail", { timeout: 300_000 }, async () => {
+  it("from the npm pack tarball: init, up --check, types, module stages, and a native build that may fail", { timeout: 600_000 }, async () => {
     temp = tempProject("netra-package-");
     const tarball = await packThisRepo(path.join(temp.dir, "pack"));
     const listed = spawnSync("tar", ["tzf", tarball], { encoding: "utf8" }).stdout.split("\n");
@@ -82,10 +82,10 @@ describe("installing the package in another project", () => {
 
   // npm clones the repository, installs its devDependencies, runs `prepare` (which builds
   // dist/) and packs it. It installs the last commit, not uncommitted changes.
-  it("from a git URL: npm builds it from the clone and it runs", { timeout: 600_000 }, async () => {
+  it("from a git URL: npm builds it from the clone and it runs", { timeout: 900_000 }, async () => {
     temp = tempProject("netra-package-git-");
     const { dir, env } = newProject("app");
-    const install = await npm("npm", ["install", "--save-dev", `git+file://${ROOT}`], dir, env, 600_000);
+    const install = await npm("npm", ["install", "--save-dev", `git+file://${ROOT}`], dir, env, 900_000);
     expect(install.code, install.stdout + install.stderr).toBe(0);
     expect(existsSync(path.join(dir, "node_modules", "netra-start", "dist", "index.d.ts"))).toBe(true);
     expect((await npm("npx", ["netra-start", "init"], dir, env)).code).toBe(0);
