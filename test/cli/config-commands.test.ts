@@ -120,9 +120,9 @@ describe("plan", () => {
     expect(dot.stdout).toMatch(/^digraph "diamond" \{/);
     expect(dot.stdout).toContain('"left" -> "bottom" [color="#dd0000", penwidth=3];');
     expect(dot.stdout.trim().endsWith("}")).toBe(true);
-    // graphviz itself must accept and render it (installed by .ci/run).
+    // graphviz itself must accept and render it (installed by `npm run test:setup`).
     const graphviz = spawnSync("dot", ["-Tsvg"], { input: dot.stdout, encoding: "utf8" });
-    if (graphviz.error) throw new Error("graphviz `dot` is not installed: apt-get install graphviz (.ci/run does this)");
+    if (graphviz.error) throw new Error("graphviz `dot` is not installed: apt-get install graphviz (`npm run test:setup` does this)");
     expect(graphviz.stderr).toBe("");
     expect(graphviz.status).toBe(0);
     expect(graphviz.stdout).toContain("<title>left&#45;&gt;bottom</title>");

@@ -17,12 +17,12 @@ beforeEach(() => {
 });
 afterEach(() => project.cleanup());
 
-// CI installs both (.ci/run); on a machine without them this must fail, never skip.
+// `npm run test:setup` installs both; on a machine without them this must fail, never skip.
 function requireServers(): void {
   const postgres = spawnSync("sh", ["-c", "ls /usr/lib/postgresql/*/bin/postgres"], { encoding: "utf8" }).status === 0;
   const redis = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).status === 0;
   const missing = [postgres ? "" : "postgresql", redis ? "" : "redis-server"].filter(Boolean);
-  if (missing.length > 0) throw new Error(`examples/shop needs ${missing.join(" and ")}: apt-get install ${missing.join(" ")} (.ci/run does this)`);
+  if (missing.length > 0) throw new Error(`examples/shop needs ${missing.join(" and ")}: apt-get install ${missing.join(" ")} (\`npm run test:setup\` does this)`);
 }
 
 describe("examples/shop", () => {

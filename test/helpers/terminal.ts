@@ -33,7 +33,7 @@ export async function runOnTerminal(args: string[], options: TerminalOptions): P
     onSpawn: (pid) => (scriptPid = pid),
     onStdout: (raw) => options.onOutput?.(raw, childOf(scriptPid)),
   }).catch((error: Error) => {
-    throw new Error(`cannot run util-linux \`script\` for a pseudo-terminal (apt-get install bsdutils): ${error.message}`);
+    throw new Error(`cannot run util-linux \`script\` for a pseudo-terminal (apt-get install bsdutils; \`npm run test:setup\` does this): ${error.message}`);
   });
   return { code: result.code, raw: result.stdout, ...playBack(result.stdout) };
 }

@@ -1,5 +1,5 @@
 // The HTML timeline as a person sees it: rendered in headless Chromium (Debian's
-// package, installed by .ci/run), driven by playwright-core.
+// package, installed by `npm run test:setup`), driven by playwright-core.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -12,7 +12,7 @@ let project: TempProject;
 
 function chromiumPath(): string {
   const found = spawnSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).stdout.trim();
-  if (!found) throw new Error("Chromium is not installed: apt-get install chromium (.ci/run does this)");
+  if (!found) throw new Error("Chromium is not installed: apt-get install chromium (`npm run test:setup` does this)");
   return found;
 }
 

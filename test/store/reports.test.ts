@@ -15,10 +15,10 @@ beforeEach(() => {
 });
 afterEach(() => project.cleanup());
 
-// CI installs these (see .ci/run); a missing tool must fail loudly, never skip.
+// `npm run test:setup` installs these; a missing tool must fail loudly, never skip.
 function tool(name: string): string {
   const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
-  if (!found) throw new Error(`${name} is not installed: .ci/run installs it (apt-get install ${name === "promtool" ? "prometheus" : "libxml2-utils"})`);
+  if (!found) throw new Error(`${name} is not installed: \`npm run test:setup\` installs it (apt-get install ${name === "promtool" ? "prometheus" : "libxml2-utils"})`);
   return found;
 }
 
