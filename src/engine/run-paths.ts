@@ -3,10 +3,12 @@
 // checked to stay inside the run's folder (stage names are validated, but a path is
 // the last line of defence for what `rm` and recovery act on).
 import path from "node:path";
-import { mustBeInside } from "../util/inside-dir.js";
+import { childOf, mustBeInside, UnsafePathError } from "../util/inside-dir.js";
 
 export function runLogDir(stateDir: string, runId: string): string {
-  return mustBeInside(path.join(stateDir, "logs"), runId);
+  const dir = childOf(path.join(stateDir, "logs"), runId);
+  if (!dir) throw new UnsafePathError(path.join(stateDir, "logs"), [runId]);
+  return dir;
 }
 
 export function stageLogPath(logDir: string, stage: string): string {

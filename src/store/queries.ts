@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
-import { insideDir, isInside } from "../util/inside-dir.js";
+import { childOf, isInside } from "../util/inside-dir.js";
 import type { Db } from "./database.js";
 
 export interface RunRow {
@@ -188,13 +188,13 @@ export function prune(db: Db, stateDir: string, retention: { runs: number; days:
   })();
   // A run id is a folder name under logs/ only if it stays there: a row saying
   // `../../victim` loses its row, and nothing outside the state dir is touched.
-  const folders: { id: string; dir: string }[] = [];
+  const folders: string[] = [];
   for (const id of ids) {
-    const dir = insideDir(path.join(stateDir, "logs"), id);
-    if (dir) folders.push({ id, dir });
-    else problems.push(`run id ${JSON.stringify(id)} is not a folder inside ${path.join(stateDir, "logs")}: its row was deleted, no file was touched`);
+    const dir = childOf(path.join(stateDir, "logs"), id);
+    if (dir) folders.push(dir);
+    else problems.push(`run id ${JSON.stringify(id)} is not a folder name inside ${path.join(stateDir, "logs")}: its row was deleted, no file was touched`);
   }
-  if (options.wait) for (const { dir } of folders) removeFolder(dir, problems);
+  if (options.wait) for (const dir of folders) removeFolder(dir, problems);
   else removeInBackground(stateDir, folders, problems);
   return { runs: ids, problems };
 }
@@ -214,14 +214,14 @@ function removeFolder(dir: string, problems: string[]): void {
 // outlive us deletes that folder; what an interrupted removal leaves goes with the next.
 export const PRUNED_DIR = ".pruned";
 
-function removeInBackground(stateDir: string, folders: { id: string; dir: string }[], problems: string[]): void {
+function removeInBackground(stateDir: string, folders: string[], problems: string[]): void {
   const trash = path.join(stateDir, PRUNED_DIR);
   const removeNow = () => removeFolder(trash, problems);
   try {
     mkdirSync(trash, { recursive: true });
-    for (const { id, dir } of folders) {
+    for (const dir of folders) {
       try {
-        renameSync(dir, path.join(trash, id));
+        renameSync(dir, path.join(trash, path.basename(dir)));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") removeFolder(dir, problems);
       }

@@ -15,7 +15,7 @@ import type { Statement } from "better-sqlite3";
 import type { EngineEvent, StageResult } from "../engine/events.js";
 import { unreachable } from "../engine/failure.js";
 import type { Db } from "./database.js";
-import { insideDir } from "../util/inside-dir.js";
+import { childOf } from "../util/inside-dir.js";
 
 export interface RunMeta {
   configPath: string;
@@ -28,7 +28,8 @@ type Params = readonly unknown[];
 
 /** Undefined for a run id that would lead out of logs/ (recovery reads ids from the database). */
 export function pgidFile(stateDir: string, runId: string): string | undefined {
-  return insideDir(path.join(stateDir, "logs"), runId, "pgids");
+  const dir = childOf(path.join(stateDir, "logs"), runId);
+  return dir && path.join(dir, "pgids");
 }
 
 export class RunRecorder {

@@ -16,6 +16,16 @@ export function isInside(root: string, target: string): boolean {
   return relative !== "" && relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
+/**
+ * The entry `name` directly in `root` — a run's folder in logs/ — or undefined unless
+ * `name` is one plain path segment: `x/../other-run` stays inside logs/ but is another
+ * run's folder, so it is refused as well.
+ */
+export function childOf(root: string, name: string): string | undefined {
+  if (name.includes("/") || name.includes("\\") || name.includes("\0")) return undefined;
+  return insideDir(root, name);
+}
+
 export class UnsafePathError extends Error {
   constructor(root: string, parts: string[]) {
     super(`refusing a path that leaves ${root}: ${JSON.stringify(path.join(...parts))}`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseCount } from "../../src/cli/count-option.js";
 import { describeHolder } from "../../src/store/session.js";
 import { formatBytes, isDiskFull } from "../../src/util/disk-full.js";
-import { insideDir, isInside } from "../../src/util/inside-dir.js";
+import { childOf, insideDir, isInside } from "../../src/util/inside-dir.js";
 
 describe("insideDir", () => {
   it("joins names that stay inside, refuses those that leave or are the folder itself", () => {
@@ -14,6 +14,9 @@ describe("insideDir", () => {
     expect(isInside("/s", "/s/logs/x.log")).toBe(true);
     expect(isInside("/s", "/etc/passwd")).toBe(false);
     expect(isInside("/s", "/s2/x")).toBe(false);
+    // A run's folder is one plain name: `x/../other-run` stays inside logs/ but is another run's.
+    expect(childOf("/s/logs", "20261130-1200-ab12")).toBe("/s/logs/20261130-1200-ab12");
+    for (const bad of ["x/../other-run", "a/b", "..", "../../victim", "a\\b"]) expect(childOf("/s/logs", bad), bad).toBeUndefined();
   });
 });
 

@@ -36,17 +36,22 @@ const insertRun = (db: Database.Database, id: string) =>
 
 describe("prune stays inside the state dir", () => {
   it("a crafted run id ../../victim loses its row, and nothing outside the state dir is deleted", async () => {
-    expect((await cli("up", "--output", "plain")).code).toBe(0);
+    const first = await cli("up", "--output", "plain");
+    expect(first.code).toBe(0);
+    const kept = /run (\S+) started/.exec(first.stdout)?.[1] as string;
     const victim = path.join(project.dir, "victim");
     mkdirSync(victim);
     writeFileSync(path.join(victim, "precious.txt"), "keep me\n");
-    withDb((db) => insertRun(db, "../../victim"));
+    // Inside logs/, but another run's folder: the kept run's logs must stay too.
+    withDb((db) => [insertRun(db, "../../victim"), insertRun(db, `x/../${kept}`)]);
 
     const prune = await cli("prune");
     expect(prune.code, prune.stderr).toBe(0);
-    expect(prune.stdout).toContain("pruned 1 run: ../../victim");
-    expect(prune.stderr).toContain(`warning: run id "../../victim" is not a folder inside ${path.join(state, "logs")}: its row was deleted, no file was touched`);
+    expect(prune.stdout).toMatch(/pruned 2 runs: /);
+    expect(prune.stderr).toContain(`warning: run id "../../victim" is not a folder name inside ${path.join(state, "logs")}: its row was deleted, no file was touched`);
+    expect(prune.stderr).toContain(`warning: run id "x/../${kept}" is not a folder name inside`);
     expect(existsSync(path.join(victim, "precious.txt"))).toBe(true);
+    expect(existsSync(path.join(state, "logs", kept, "a.log"))).toBe(true);
     expect(queryDb(state, "SELECT COUNT(*) AS n FROM runs WHERE id = '../../victim'")).toEqual([{ n: 0 }]);
 
     // And at the end of `up`, where retention runs in the background.

@@ -16,7 +16,7 @@ import { createRunSink, openRunContext } from "../run-context.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { err, out } from "../io.js";
 import { parseWait } from "./up.js";
-import { insideDir } from "../../util/inside-dir.js";
+import { childOf } from "../../util/inside-dir.js";
 import { logsDir } from "../../store/state-dir.js";
 
 export async function run(_args: string[], options: CommonOptions & { run?: string; waitLock?: string; forceUnlock?: boolean }): Promise<number> {
@@ -31,7 +31,7 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
     if (groups.length > 0) out(`stopped ${groups.length} process group${groups.length === 1 ? "" : "s"} left by run ${target.id}`);
 
     // A crafted or damaged row must not lead the cleanups' logs out of the state dir.
-    const logDir = insideDir(logsDir(stateDir), target.id);
+    const logDir = childOf(logsDir(stateDir), target.id);
     if (!logDir) throw new UsageError(`run id ${JSON.stringify(target.id)} is not a folder inside ${logsDir(stateDir)}`, "the report database has a damaged row: pass another --run");
     const toUndo = stagesToUndo(db, target.id);
     const index = new Map(config.stages.map((s, i) => [s.name, i]));
