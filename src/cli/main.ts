@@ -7,6 +7,7 @@ import { addCommonOptions, type CommonOptions } from "./options.js";
 import { ExitCode, ExitError, UsageError } from "./exit.js";
 import { debugEnabled, err } from "./io.js";
 import { StoreError } from "../store/store-error.js";
+import { DISK_FULL_HINT, DiskFullError, isDiskFull } from "../util/disk-full.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -37,7 +38,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) })
     .addHelpText(
       "after",
-      `\nExit codes: 0 ready · 1 failed · 2 invalid config or usage · 3 degraded · 4 lock held · 70 internal error · 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM)\nDocs: README.md and docs/ in the package.\n`,
+      `\nExit codes: 0 ready · 1 failed · 2 invalid config or usage · 3 degraded · 4 lock held · 70 internal error or disk full · 129/130/143 interrupted (SIGHUP/SIGINT/SIGTERM)\nDocs: README.md and docs/ in the package.\n`,
     );
 
   addCommonOptions(
@@ -52,9 +53,10 @@ function buildProgram(): Command {
       .option("--dry-run", "print what would run, in order, and run nothing")
       .option("--junit <file>", "write a JUnit XML report of the run")
       .option("--wait-lock <duration>", "wait this long for another run's lock (e.g. 30s)")
+      .option("--force-unlock", "remove a lock held by another host's run first (refused while its holder runs on this host)")
       .option("--reset-circuits", "close every circuit breaker before starting"),
   )
-    .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded", "netra-start up --wait-lock 2m"]))
+    .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded", "netra-start up --wait-lock 2m", "netra-start up --force-unlock"]))
     .action(lazy(() => import("./commands/up.js")));
 
   addCommonOptions(
@@ -82,9 +84,10 @@ function buildProgram(): Command {
       .description("stop what the last (or given) run left running, newest first; --undo also runs the cleanups")
       .option("--run <id>", "the run to stop (default: the latest)")
       .option("--undo", "also run the `cleanup` of every stage that became ready and was not undone yet")
-      .option("--wait-lock <duration>", "wait this long for another run's lock"),
+      .option("--wait-lock <duration>", "wait this long for another run's lock")
+      .option("--force-unlock", "remove a lock held by another host's run first (refused while its holder runs on this host)"),
   )
-    .addHelpText("after", examples(["netra-start down", "netra-start down --undo", "netra-start down --run 20261123-101500-ab12"]))
+    .addHelpText("after", examples(["netra-start down", "netra-start down --undo", "netra-start down --run 20261123-101500-ab12", "netra-start down --force-unlock"]))
     .action(lazy(() => import("./commands/down.js")));
 
   addCommonOptions(
@@ -127,8 +130,8 @@ function buildProgram(): Command {
     .addHelpText("after", examples(["netra-start circuits", "netra-start circuits reset database", "netra-start circuits reset"]))
     .action(lazy(() => import("./commands/circuits.js")));
 
-  addCommonOptions(program.command("prune").description("apply settings.retention to recorded runs and logs"))
-    .addHelpText("after", examples(["netra-start prune"]))
+  addCommonOptions(program.command("prune").description("apply settings.retention to recorded runs and logs").option("--keep <n>", "keep the newest N runs (instead of settings.retention.runs)"))
+    .addHelpText("after", examples(["netra-start prune", "netra-start prune --keep 10"]))
     .action(lazy(() => import("./commands/prune.js")));
 
   program
@@ -180,6 +183,12 @@ function exitCodeFor(error: unknown): number {
     err(`error: ${error.message}\nhint: ${error.hint}`);
     if (debugEnabled() && error.cause instanceof Error && error.cause.stack) err(error.cause.stack);
     return ExitCode.invalid;
+  }
+  if (error instanceof DiskFullError || isDiskFull(error)) {
+    // Not a bug: the file system ran out of room while a command wrote to it.
+    const message = error instanceof DiskFullError ? error.message : `the disk is full (${error instanceof Error ? error.message : String(error)})`;
+    err(`error: ${message}\nhint: ${DISK_FULL_HINT}`);
+    return ExitCode.internal;
   }
   if (error instanceof UsageError) {
     err(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ""}`);

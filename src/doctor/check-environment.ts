@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readFileSync, statfsSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statfsSync, statSync } from "node:fs";
 import path from "node:path";
 import { spawnBackend } from "../engine/process/spawn-child.js";
 import { fail, ok, warn, type Finding } from "./finding.js";
@@ -26,6 +26,27 @@ function existingAncestor(dir: string): string {
   return current;
 }
 
+const ELSEWHERE = "or choose another with --state-dir / NETRA_START_STATE_DIR";
+
+// What `up` checks before it runs (src/store/state-dir.ts), said as a finding: the state
+// dir and its logs/ must be directories we can write in — a file in their place, or a
+// read-only mount, is a failure, not "writable".
+function checkStateDirUsable(stateDir: string, target: string): Finding {
+  const logs = path.join(stateDir, "logs");
+  for (const [what, dir] of [["state dir", stateDir], ["logs dir", logs]] as const)
+    if (existsSync(dir) && !statSync(dir).isDirectory()) return fail("environment", `${what} ${dir} is a file, not a directory`, `move it away (mv ${dir} ${dir}.old), ${ELSEWHERE}`);
+  if (!statSync(target).isDirectory()) return fail("environment", `state dir ${stateDir} cannot be created: ${target} is a file`, `move ${target} away, ${ELSEWHERE}`);
+  for (const dir of [target, ...(existsSync(logs) ? [logs] : [])]) {
+    try {
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    } catch (error) {
+      const readOnly = (error as NodeJS.ErrnoException).code === "EROFS";
+      return fail("environment", `state dir ${stateDir} cannot be written (${dir} is ${readOnly ? "on a read-only file system" : "not writable"})`, `${readOnly ? "remount it read-write" : "fix its permissions"}, ${ELSEWHERE}`);
+    }
+  }
+  return ok("environment", existsSync(stateDir) ? `state dir ${stateDir} is writable` : `state dir ${stateDir} does not exist yet; ${target} is writable, so \`up\` can create it`);
+}
+
 export function checkEnvironment(stateDir: string): Finding[] {
   const findings: Finding[] = [];
   const wanted = nodeRequirement();
@@ -40,12 +61,7 @@ export function checkEnvironment(stateDir: string): Finding[] {
   else findings.push(ok("environment", `stages start with child_process.spawn (${spawner.why})`));
 
   const target = existingAncestor(stateDir);
-  try {
-    accessSync(target, constants.W_OK);
-    findings.push(ok("environment", existsSync(stateDir) ? `state dir ${stateDir} is writable` : `state dir ${stateDir} does not exist yet; ${target} is writable, so \`up\` can create it`));
-  } catch {
-    findings.push(fail("environment", `state dir ${stateDir} cannot be written (${target} is not writable)`, "fix its permissions, or choose another with --state-dir / NETRA_START_STATE_DIR"));
-  }
+  findings.push(checkStateDirUsable(stateDir, target));
   try {
     const stat = statfsSync(target);
     const freeMb = Math.round((stat.bavail * stat.bsize) / 1e6);

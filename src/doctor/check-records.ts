@@ -1,32 +1,36 @@
 // What the report database says: its own health, the lock, open circuits, the last
 // failed run with hints, and flaky or slow stages. Opened read-only: doctor changes
 // nothing, and must work when the file is damaged.
-import { existsSync } from "node:fs";
-import Database from "better-sqlite3";
+import { existsSync, statSync } from "node:fs";
 import { formatDuration } from "../config/duration.js";
 import { logTail } from "../output/log-tail.js";
 import { SCHEMA_VERSION } from "../store/migrations.js";
-import { holderAlive, readLock } from "../store/lock.js";
-import { databasePath } from "../store/database.js";
+import { holderAlive, holderRunsHere, readLock } from "../store/lock.js";
+import { databasePath, type Db } from "../store/database.js";
+import { openReadonlyFile } from "../store/read-database.js";
+import { describeHolder } from "../store/session.js";
+import { StoreError } from "../store/store-error.js";
+import { isInside } from "../util/inside-dir.js";
 import { fail, ok, warn, type Finding } from "./finding.js";
 import { hintFor } from "./hints.js";
 import { describePortOwner } from "./port-owner.js";
 
-type Db = Database.Database;
-
 export function checkRecords(stateDir: string): Finding[] {
+  // A state dir that is a file is reported by the environment checks.
+  if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) return [];
   const file = databasePath(stateDir);
   if (!existsSync(file)) return [ok("state", `no report database yet (${file}): nothing has run with this state dir`)];
   let db: Db;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2000 });
+    db = openReadonlyFile(file, 2000);
   } catch (error) {
+    if (error instanceof StoreError) return [fail("state", error.message, error.hint)];
     return [fail("state", `cannot open ${file}: ${(error as Error).message}`, `move it aside (mv ${file} ${file}.broken); \`up\` creates a new one`)];
   }
   try {
     const health = checkDatabase(db, file);
     if (health.some((f) => f.status === "fail")) return health;
-    return [...health, ...checkLock(db), ...checkCircuits(db), ...checkLastRun(db), ...checkHistory(db)];
+    return [...health, ...checkLock(db), ...checkCircuits(db), ...checkLastRun(db, stateDir), ...checkHistory(db)];
   } finally {
     db.close();
   }
@@ -50,10 +54,12 @@ function checkDatabase(db: Db, file: string): Finding[] {
 function checkLock(db: Db): Finding[] {
   const holder = readLock(db);
   if (!holder) return [ok("state", "lock is free")];
-  const who = `pid ${holder.pid} on ${holder.host} (\`netra-start ${holder.command}\`) since ${holder.acquiredAt}`;
-  return holderAlive(holder)
-    ? [warn("state", `lock is held by ${who}`, "wait for it, stop it (Ctrl-C in its terminal), or use --wait-lock / another --state-dir")]
-    : [warn("state", `lock is stale: held by ${who}, which is no longer running`, "nothing to do: the next `up` takes it over and records that run as abandoned")];
+  const who = describeHolder(holder);
+  if (holderRunsHere(holder)) return [warn("state", `lock is held by ${who}`, "wait for it, stop it (Ctrl-C in its terminal), or use --wait-lock / another --state-dir")];
+  // Another machine's holder cannot be checked from here: only a person can say it is gone.
+  if (holderAlive(holder))
+    return [warn("state", `lock is held by ${who}, on another host: it cannot be checked from here`, `if that run is gone (its machine stopped), remove its lock: \`netra-start up --force-unlock\` (or \`down --force-unlock\`)`)];
+  return [warn("state", `lock is stale: held by ${who}, which is no longer running`, "nothing to do: the next `up` takes it over and records that run as abandoned")];
 }
 
 function checkCircuits(db: Db): Finding[] {
@@ -71,7 +77,7 @@ function checkCircuits(db: Db): Finding[] {
   );
 }
 
-function checkLastRun(db: Db): Finding[] {
+function checkLastRun(db: Db, stateDir: string): Finding[] {
   const run = db.prepare("SELECT id, status, exit_code, started_at FROM runs WHERE status != 'running' ORDER BY started_at DESC LIMIT 1").get() as
     | { id: string; status: string; exit_code: number | null; started_at: string }
     | undefined;
@@ -87,7 +93,8 @@ function checkLastRun(db: Db): Finding[] {
   }[];
   if (failed.length === 0) findings.push(warn("last run", status, run.status === "abandoned" ? "its supervisor died; `netra-start report` shows how far it got" : "`netra-start report` shows what happened"));
   for (const stage of failed) {
-    const tail = logTail(stage.log_path, 8);
+    // A log path outside the state dir (a copied or crafted database) is not read.
+    const tail = stage.log_path && isInside(stateDir, stage.log_path) ? logTail(stage.log_path, 8) : [];
     const hint = hintFor({ error: stage.error ?? "", tail, portOwner: describePortOwner });
     findings.push(
       (stage.priority === "critical" ? fail : warn)("last run", `${status}: ${stage.stage} failed: ${stage.error ?? "unknown error"}`, hint ?? `read its log: ${stage.log_path}`, {

@@ -11,6 +11,7 @@ import type { RollbackReason } from "./events.js";
 import { describeFailure } from "./failure.js";
 import { startProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
+import { stageLogPath } from "./run-paths.js";
 import { canTransition, type RunState } from "./run-state.js";
 import type { Redactor } from "../redact/redactor.js";
 
@@ -60,7 +61,7 @@ export async function rollBack(options: RollbackOptions): Promise<{ failed: numb
 }
 
 async function runCleanup(stage: Stage, cleanup: Command, options: RollbackOptions): Promise<string | undefined> {
-  const log = new StageLog(path.join(options.logDir, `${stage.name}.log`), options.redactor);
+  const log = new StageLog(stageLogPath(options.logDir, stage.name), options.redactor);
   log.mark(`cleanup (${options.reason})`);
   const run = startProcess({
     command: cleanup,

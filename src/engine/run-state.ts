@@ -72,8 +72,17 @@ export interface StageEntry {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export type InterruptSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
-/** Why the run stopped early: a critical failure, a signal, or a bug in netra-start itself. */
-export type StopCause = { by: "failure"; stage: string } | { by: "interrupt"; signal: InterruptSignal } | { by: "internal"; message: string };
+/** Why the run stopped early: a critical failure, a signal, a bug in netra-start itself, or the disk filling up. */
+export type StopCause =
+  | { by: "failure"; stage: string }
+  | { by: "interrupt"; signal: InterruptSignal }
+  | { by: "internal"; message: string }
+  | { by: "disk-full"; message: string };
+
+/** Causes that are not the stages' doing: the run is failed and exits 70 whatever they did. */
+export function abandonsRun(cause: StopCause): cause is Extract<StopCause, { by: "internal" | "disk-full" }> {
+  return cause.by === "internal" || cause.by === "disk-full";
+}
 
 export class IllegalTransition extends Error {
   constructor(stage: string, from: StageStatus, to: StageStatus) {
@@ -174,8 +183,8 @@ export class RunState {
   /** The first reason to stop wins: a later one does not change why the run stopped. */
   stop(cause: StopCause): boolean {
     if (cause.by === "interrupt") this.interruptedBy ??= cause.signal;
-    if (cause.by === "internal" && this.stopCause?.by !== "internal") {
-      // A bug outranks everything: the run's result can no longer be trusted.
+    if (abandonsRun(cause) && !(this.stopCause && abandonsRun(this.stopCause))) {
+      // A bug or a full disk outranks everything: the run's result can no longer be trusted.
       this.stopCause = cause;
       return true;
     }
@@ -210,7 +219,7 @@ export class RunState {
   }
 
   runStatus(): RunStatus {
-    if (this.stopCause?.by === "internal") return "failed";
+    if (this.stopCause && abandonsRun(this.stopCause)) return "failed";
     if (this.interruptedBy) return "interrupted";
     if (this.stopCause?.by === "failure" || this.criticalLoss) return "failed";
     return this.anyFailed() ? "degraded" : "ready";

@@ -10,7 +10,9 @@ import type { Redactor } from "../redact/redactor.js";
 import type { CircuitRecord } from "./circuit-breaker.js";
 import type { EngineEvent, RollbackReason, RunStatus } from "./events.js";
 import { rollBack } from "./rollback.js";
-import { RunState, type InterruptSignal } from "./run-state.js";
+import { abandonsRun, RunState, type InterruptSignal } from "./run-state.js";
+import { DiskFullError, isDiskFull } from "../util/disk-full.js";
+import { outputsDir, runLogDir } from "./run-paths.js";
 import { Scheduler } from "./scheduler.js";
 import { runStage } from "./stage-runner.js";
 import { ServiceSupervisor } from "./supervisor.js";
@@ -28,6 +30,8 @@ export interface RunOptions {
   sink: (event: EngineEvent) => void;
   /** The invocation's redactor: stage output is masked as it streams, and it learns secret outputs. */
   redactor: Redactor;
+  /** A stage log could not be written for lack of space: called once, before the run stops (exit 70). */
+  onDiskFull?: (error: DiskFullError) => void;
   env?: NodeJS.ProcessEnv;
   runId?: string;
   /** Circuit records across runs (from the report database); all closed when absent. */
@@ -41,7 +45,7 @@ export interface RunHandle {
   done: Promise<{ status: RunStatus; exitCode: number }>;
   /** First call: cancel and roll back. Second: skip the rest of the rollback. */
   interrupt(signal: InterruptSignal): void;
-  /** A bug somewhere in this process: stop, tear down, record the run as failed, exit 70. */
+  /** A bug somewhere in this process, or a full disk: stop, tear down, record the run as failed, exit 70. */
   abort(error: unknown): void;
 }
 
@@ -73,9 +77,9 @@ export function startRun(options: RunOptions): RunHandle {
   // environment is built from this.
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   const runId = options.runId ?? newRunId();
-  const logDir = path.join(options.stateDir, "logs", runId);
+  const logDir = runLogDir(options.stateDir, runId);
   // Stage logs go in logDir; the files stages write outputs to, in a private folder.
-  mkdirSync(path.join(logDir, "outputs"), { recursive: true, mode: 0o700 });
+  mkdirSync(outputsDir(logDir), { recursive: true, mode: 0o700 });
   const { plan, redactor } = options;
   const stages = plan.stages;
   const state = new RunState({ runId, stages, degraded: options.config.settings.degraded, sink: options.sink, circuits: options.circuits });
@@ -90,6 +94,7 @@ export function startRun(options: RunOptions): RunHandle {
     logDir,
     baseEnv: env,
     redactor,
+    onDiskFull,
     secretNames: options.config.settings.secrets,
     signal,
     upstreamOutputs,
@@ -107,8 +112,16 @@ export function startRun(options: RunOptions): RunHandle {
     stopNow();
   };
   const abort = (error: unknown) => {
-    state.stop({ by: "internal", message: error instanceof Error ? error.message : String(error) });
+    const message = error instanceof Error ? error.message : String(error);
+    state.stop(error instanceof DiskFullError || isDiskFull(error) ? { by: "disk-full", message } : { by: "internal", message });
     stopNow();
+  };
+  let diskFull = false;
+  const onDiskFull = (error: DiskFullError) => {
+    if (diskFull) return;
+    diskFull = true;
+    options.onDiskFull?.(error);
+    abort(error);
   };
 
   const startedAt = Date.now();
@@ -167,11 +180,12 @@ export function startRun(options: RunOptions): RunHandle {
       await tearDown(state.runStatus() === "failed" ? "failure" : "teardown");
     }
 
-    removeModuleResults(path.join(logDir, "outputs"));
+    removeModuleResults(outputsDir(logDir));
     const cause = state.stopped;
     if (cause?.by === "internal") note = `internal error: ${cause.message} — this is a bug in netra-start; everything was torn down`;
+    if (cause?.by === "disk-full") note = `${cause.message}; everything was torn down`;
     const final = state.runStatus();
-    const exitCode = cause?.by === "internal" ? INTERNAL_ERROR_EXIT : exitCodeFor(final, options.allowDegraded, state.interrupted);
+    const exitCode = cause && abandonsRun(cause) ? INTERNAL_ERROR_EXIT : exitCodeFor(final, options.allowDegraded, state.interrupted);
     state.report({ type: "run-finished", runId, status: final, exitCode, durationMs: Date.now() - startedAt, results: state.results(), rolledBack, note });
     return { status: final, exitCode };
   };

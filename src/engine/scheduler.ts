@@ -140,6 +140,7 @@ export class Scheduler {
     if (stopped?.by === "failure") return `the run is stopping: ${stopped.stage} failed`;
     if (stopped?.by === "interrupt") return "interrupted";
     if (stopped?.by === "internal") return `the run is stopping: internal error`;
+    if (stopped?.by === "disk-full") return `the run is stopping: the disk is full`;
     return "cancelled";
   }
 

@@ -2,8 +2,7 @@
 // and backoff between attempts. Moves the stage through running and retrying in the
 // RunState and reports what happens on the way; returns how it ended, and the caller
 // (scheduler, supervisor) makes the final transition.
-import { rmSync } from "node:fs";
-import path from "node:path";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import type { Command, Stage } from "../config/types.js";
 import { logPattern } from "../config/log-pattern.js";
 import { moduleCommand } from "./module/command.js";
@@ -19,6 +18,8 @@ import type { RunState } from "./run-state.js";
 import { checkRequires } from "./preflight.js";
 import { startProcess, type ProcessOutcome, type RunningProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
+import { outputsDir, stageLogPath, stageOutputFile } from "./run-paths.js";
+import { diskFullError, isDiskFull, type DiskFullError } from "../util/disk-full.js";
 import { terminateGroup } from "./process/process-group.js";
 import { deadline } from "../util/deadline.js";
 import { sleep } from "../util/sleep.js";
@@ -33,6 +34,8 @@ export interface StageRunContext {
   redactor: Redactor;
   /** Output keys listed in settings.secrets are secret too. */
   secretNames: readonly string[];
+  /** A log or outputs file could not be written for lack of space: the run stops. */
+  onDiskFull: (error: DiskFullError) => void;
   /** Aborted when the run cancels this stage. */
   signal: AbortSignal;
   /** Outputs of every stage upstream of this one. */
@@ -63,7 +66,7 @@ const OUTPUT_EVENT_INTERVAL_MS = 150;
 
 export async function runStage(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
   const { state } = ctx;
-  const log = new StageLog(path.join(ctx.logDir, `${stage.name}.log`), ctx.redactor);
+  const log = new StageLog(stageLogPath(ctx.logDir, stage.name), ctx.redactor, ctx.onDiskFull);
   const admission = admit(state.circuit(stage.name), stage.circuitBreaker, Date.now());
   if (!admission.run) return fail(0, { reason: "circuit-open", until: clockTime(admission.until), reset: ctx.circuitReset?.(stage.name) }, [], undefined);
   if (admission.trial) state.setCircuit(stage, { ...state.circuit(stage.name), state: "half_open" }, "recovery time passed");
@@ -124,10 +127,12 @@ export function clockTime(epochMs: number): string {
 }
 
 async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, log: StageLog): Promise<AttemptResult> {
-  const outputFile = path.join(ctx.logDir, "outputs", `${stage.name}.env`);
+  const outputFile = stageOutputFile(ctx.logDir, stage.name);
   // The stage creates the file if it has outputs; only a retry must clear the last try's.
   // (Whatever a stage left there — even a directory — must not stop the next attempt.)
   if (attempt > 1) rmSync(outputFile, { force: true, recursive: true });
+  const folderGone = ensureOutputsDir(ctx);
+  if (folderGone) return { ok: false, failure: folderGone, tail: [], exitCode: undefined };
   const env: NodeJS.ProcessEnv = {
     ...ctx.baseEnv,
     ...stage.env,
@@ -275,6 +280,23 @@ async function checkHealth(
     return { reason: "exited-early", exitCode: outcome?.kind === "exit" ? outcome.exitCode : null, signal: outcome?.kind === "signal" ? outcome.signal : null };
   }
   return report.ok ? undefined : { reason: "health", detail: report.detail, checks: report.checks };
+}
+
+// An earlier stage may have deleted the run's folder (cleaning `.netra/logs`): the
+// outputs this stage writes, which its dependents need, must not vanish into a missing
+// folder. Recreated when gone; when it cannot be, the attempt fails saying why. The
+// check is one access(2) per attempt (about half of what a recursive mkdir of an
+// existing folder costs, measured here), small beside a spawn.
+function ensureOutputsDir(ctx: StageRunContext): AttemptFailure | undefined {
+  const dir = outputsDir(ctx.logDir);
+  if (existsSync(dir)) return undefined;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return undefined;
+  } catch (error) {
+    if (isDiskFull(error)) ctx.onDiskFull(diskFullError(dir, error));
+    return { reason: "spawn-error", message: `cannot create ${dir} for its outputs: ${(error as Error).message}` };
+  }
 }
 
 function hasRequirements({ requires: r }: Stage): boolean {

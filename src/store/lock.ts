@@ -75,6 +75,28 @@ export function tryAcquireLock(db: Db, command: string, runId: string | null): L
     .immediate();
 }
 
+/** This host's holder that still runs: the one lock `--force-unlock` never removes. */
+export function holderRunsHere(holder: LockHolder): boolean {
+  return holder.host === hostname() && holderAlive(holder);
+}
+
+export type ForceUnlock = { removed: LockHolder | undefined } | { refused: LockHolder };
+
+// `--force-unlock`: a lock whose holder we cannot check — a run on another machine
+// sharing the state dir, which may have died with its machine — would otherwise block
+// every run for good. Refused while the holder is alive on this host: stop it instead.
+export function forceUnlock(db: Db): ForceUnlock {
+  return db
+    .transaction((): ForceUnlock => {
+      const current = readLock(db);
+      if (!current || (current.pid === process.pid && current.host === hostname())) return { removed: undefined };
+      if (holderRunsHere(current)) return { refused: current };
+      db.prepare("DELETE FROM lock WHERE id = 1").run();
+      return { removed: current };
+    })
+    .immediate();
+}
+
 export function releaseLock(db: Db): void {
   db.prepare("DELETE FROM lock WHERE id = 1 AND pid = ? AND host = ?").run(process.pid, hostname());
 }

@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
+import { childOf, isInside } from "../util/inside-dir.js";
 import type { Db } from "./database.js";
 
 export interface RunRow {
@@ -102,10 +103,13 @@ export interface RunDetails {
   health: HealthRow[];
 }
 
-export function runDetails(db: Db, run: RunRow): RunDetails {
+// Reports read each failed stage's log tail from `log_path`: a row naming a file outside
+// the state dir (a copied or crafted database) must not make them read it.
+export function runDetails(db: Db, run: RunRow, stateDir: string): RunDetails {
+  const stages = db.prepare("SELECT * FROM stage_runs WHERE run_id = ? ORDER BY position, rowid" /* position: the config's order */).all(run.id) as StageRunRow[];
   return {
     run,
-    stages: db.prepare("SELECT * FROM stage_runs WHERE run_id = ? ORDER BY position, rowid" /* position: the config's order */).all(run.id) as StageRunRow[],
+    stages: stages.map((s) => (s.log_path === null || isInside(stateDir, s.log_path) ? s : { ...s, log_path: null })),
     attempts: db.prepare("SELECT * FROM attempts WHERE run_id = ? ORDER BY started_at, stage, attempt").all(run.id) as AttemptRow[],
     rollbacks: db.prepare("SELECT * FROM rollbacks WHERE run_id = ? ORDER BY seq").all(run.id) as RollbackRow[],
     health: db.prepare("SELECT * FROM health_checks WHERE run_id = ? ORDER BY checked_at").all(run.id) as HealthRow[],
@@ -158,6 +162,8 @@ export function durationEstimates(db: Db): Map<string, number> {
 
 export interface PruneResult {
   runs: string[];
+  /** Log folders that could not be removed (their rows are gone): each says which and why. */
+  problems: string[];
 }
 
 export interface PruneOptions {
@@ -176,14 +182,31 @@ export function prune(db: Db, stateDir: string, retention: { runs: number; days:
     )
     .all(cutoff, retention.runs) as { id: string }[];
   const ids = doomed.map((d) => d.id);
-  if (options.wait) rmSync(path.join(stateDir, PRUNED_DIR), { recursive: true, force: true });
-  if (ids.length === 0) return { runs: [] };
+  const problems: string[] = [];
+  if (options.wait) removeFolder(path.join(stateDir, PRUNED_DIR), problems);
+  if (ids.length === 0) return { runs: [], problems };
   db.transaction(() => {
     for (const id of ids) db.prepare("DELETE FROM runs WHERE id = ?").run(id);
   })();
-  if (options.wait) for (const id of ids) rmSync(path.join(stateDir, "logs", id), { recursive: true, force: true });
-  else removeInBackground(stateDir, ids);
-  return { runs: ids };
+  // A run id is a folder name under logs/ only if it stays there: a row saying
+  // `../../victim` loses its row, and nothing outside the state dir is touched.
+  const folders: string[] = [];
+  for (const id of ids) {
+    const dir = childOf(path.join(stateDir, "logs"), id);
+    if (dir) folders.push(dir);
+    else problems.push(`run id ${JSON.stringify(id)} is not a folder name inside ${path.join(stateDir, "logs")}: its row was deleted, no file was touched`);
+  }
+  if (options.wait) for (const dir of folders) removeFolder(dir, problems);
+  else removeInBackground(stateDir, folders, problems);
+  return { runs: ids, problems };
+}
+
+function removeFolder(dir: string, problems: string[]): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch (error) {
+    problems.push(`could not remove ${dir}: ${(error as Error).message}`);
+  }
 }
 
 // A run's log folder holds a file per stage, and deleting one takes a syscall or more per
@@ -193,16 +216,16 @@ export function prune(db: Db, stateDir: string, retention: { runs: number; days:
 // outlive us deletes that folder; what an interrupted removal leaves goes with the next.
 export const PRUNED_DIR = ".pruned";
 
-function removeInBackground(stateDir: string, ids: string[]): void {
+function removeInBackground(stateDir: string, folders: string[], problems: string[]): void {
   const trash = path.join(stateDir, PRUNED_DIR);
-  const removeNow = () => rmSync(trash, { recursive: true, force: true });
+  const removeNow = () => removeFolder(trash, problems);
   try {
     mkdirSync(trash, { recursive: true });
-    for (const id of ids) {
+    for (const dir of folders) {
       try {
-        renameSync(path.join(stateDir, "logs", id), path.join(trash, id));
+        renameSync(dir, path.join(trash, path.basename(dir)));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") rmSync(path.join(stateDir, "logs", id), { recursive: true, force: true });
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") removeFolder(dir, problems);
       }
     }
     spawn("rm", ["-rf", "--", trash], { detached: true, stdio: "ignore" }).on("error", removeNow).unref();

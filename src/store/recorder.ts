@@ -15,6 +15,7 @@ import type { Statement } from "better-sqlite3";
 import type { EngineEvent, StageResult } from "../engine/events.js";
 import { unreachable } from "../engine/failure.js";
 import type { Db } from "./database.js";
+import { childOf } from "../util/inside-dir.js";
 
 export interface RunMeta {
   configPath: string;
@@ -25,8 +26,10 @@ export interface RunMeta {
 
 type Params = readonly unknown[];
 
-export function pgidFile(stateDir: string, runId: string): string {
-  return path.join(stateDir, "logs", runId, "pgids");
+/** Undefined for a run id that would lead out of logs/ (recovery reads ids from the database). */
+export function pgidFile(stateDir: string, runId: string): string | undefined {
+  const dir = childOf(path.join(stateDir, "logs"), runId);
+  return dir && path.join(dir, "pgids");
 }
 
 export class RunRecorder {
@@ -172,10 +175,18 @@ export class RunRecorder {
 
   private closed = false;
 
+  // A batch that could not be committed (the disk is full) stays queued: once space is
+  // freed, the next flush writes it, so the run is recorded whole or not at all.
   flush(): void {
     this.scheduled = false;
     if (this.queue.length === 0 || this.closed) return;
-    this.commit(this.queue.splice(0));
+    const batch = this.queue.splice(0);
+    try {
+      this.commit(batch);
+    } catch (error) {
+      this.queue.unshift(...batch);
+      throw error;
+    }
   }
 
   private push(statement: Statement | undefined, params: Params): void {
@@ -188,9 +199,10 @@ export class RunRecorder {
   }
 
   private appendPgid(pgid: number): void {
-    if (!this.stateDir || !this.runId) return;
+    const file = this.stateDir && this.runId ? pgidFile(this.stateDir, this.runId) : undefined;
+    if (!file) return;
     try {
-      this.pgidFd ??= openSync(pgidFile(this.stateDir, this.runId), "a");
+      this.pgidFd ??= openSync(file, "a");
       writeSync(this.pgidFd, `${pgid}\n`);
     } catch {
       // The database row (batched) still records it.

@@ -16,7 +16,8 @@ export interface Abandoned {
   stoppedGroups: number[];
 }
 
-function readPgids(file: string): number[] {
+function readPgids(file: string | undefined): number[] {
+  if (!file) return [];
   try {
     return readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number).filter((n) => Number.isInteger(n) && n > 1);
   } catch {

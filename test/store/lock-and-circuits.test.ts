@@ -25,7 +25,9 @@ describe("the run lock", () => {
     const codes = results.map((r) => r.code).sort();
     expect(codes, JSON.stringify(results.map((r) => [r.code, r.stderr.slice(0, 300)]))).toEqual([0, 4, 4, 4, 4]);
     for (const locked of results.filter((r) => r.code === 4)) {
-      expect(locked.stderr).toMatch(new RegExp(`another run holds the lock on ${state}: pid \\d+ \\(\`netra-start up\`, run \\S+\\) since \\d{4}-\\d\\d-\\d\\dT`));
+      expect(locked.stderr).toMatch(new RegExp(`another run holds the lock on ${state}: pid \\d+ on ${hostname()} \\(\`netra-start up\`, run \\S+\\) since \\d{4}-\\d\\d-\\d\\dT\\S+Z, [\\d.hms]+ ago\n`));
+      // A holder on this host is not offered --force-unlock: it can be checked, and it runs.
+      expect(locked.stderr).not.toContain("--force-unlock");
       expect(locked.stderr).toContain("--wait-lock");
     }
     expect(queryDb(state, "SELECT COUNT(*) AS n FROM runs")).toEqual([{ n: 1 }]);
@@ -53,7 +55,58 @@ describe("the run lock", () => {
     db.close();
     const result = await runCli(["up", "-c", file], { cwd: project.dir });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`warning: took over the lock from pid ${dead} (\`netra-start up\`) since 2026-01-01T00:00:00.000Z, which is no longer running`);
+    expect(result.stderr).toMatch(new RegExp(`warning: took over the lock from pid ${dead} on ${hostname()} \\(\`netra-start up\`\\) since 2026-01-01T00:00:00.000Z, \\d+h\\d\\dm ago, which is no longer running`));
+  });
+});
+
+describe("a lock held from another host (a shared state dir)", () => {
+  const lockFrom = (host: string, pid: number) => {
+    const db = new Database(path.join(state, "netra.db"));
+    db.prepare("INSERT INTO lock (id, pid, host, acquired_at, proc_start, run_id, command) VALUES (1, ?, ?, ?, '1', 'run-elsewhere', 'up')").run(pid, host, new Date(Date.now() - 3 * 3600_000).toISOString());
+    db.close();
+  };
+
+  it("is described with host, pid and age; doctor offers --force-unlock; up --force-unlock takes it", async () => {
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  a: { command: "true" }\n`);
+    expect((await runCli(["up", "-c", file], { cwd: project.dir })).code).toBe(0);
+    lockFrom("build-07", 4242);
+
+    const blocked = await runCli(["up", "-c", file], { cwd: project.dir });
+    expect(blocked.code).toBe(4);
+    expect(blocked.stderr).toMatch(/another run holds the lock on \S+: pid 4242 on build-07 \(`netra-start up`, run run-elsewhere\) since \S+Z, 3h00m ago/);
+    expect(blocked.stderr).toContain("if that run on build-07 is gone, `netra-start up --force-unlock` removes its lock");
+
+    const doctor = await runCli(["doctor", "-c", file, "--format", "json"], { cwd: project.dir });
+    const finding = (JSON.parse(doctor.stdout) as { findings: { message: string; next?: string }[] }).findings.find((f) => f.message.includes("build-07"));
+    expect(finding?.message).toContain("lock is held by pid 4242 on build-07");
+    expect(finding?.next).toContain("`netra-start up --force-unlock`");
+
+    const forced = await runCli(["up", "-c", file, "--force-unlock"], { cwd: project.dir });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toMatch(/warning: --force-unlock removed the lock held by pid 4242 on build-07 .* 3h00m ago/);
+    expect(queryDb(state, "SELECT COUNT(*) AS n FROM lock")).toEqual([{ n: 0 }]);
+    expect(queryDb(state, "SELECT COUNT(*) AS n FROM runs WHERE status = 'ready'")).toEqual([{ n: 2 }]);
+  });
+
+  it("down --force-unlock too; neither removes the lock of a holder alive on this host", async () => {
+    // A service holds the lock for as long as the test needs, however loaded the machine.
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  hold: { kind: service, command: "sleep 300" }\n`);
+    let seen = "";
+    let holderPid = 0;
+    const first = runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir, onStdout: (text) => (seen = text), onSpawn: (pid) => (holderPid = pid) });
+    await waitFor(() => seen.includes("press Ctrl-C to stop"));
+    for (const command of ["up", "down"]) {
+      const refused = await runCli([command, "-c", file, "--force-unlock"], { cwd: project.dir });
+      expect(refused.code, command).toBe(4);
+      expect(refused.stderr).toMatch(new RegExp(`refusing --force-unlock on ${state}: the lock is held by pid \\d+ on ${hostname()} .*, which is still running on this host`));
+      expect(refused.stderr).toMatch(/hint: stop it first \(Ctrl-C in its terminal, or kill \d+\)/);
+    }
+    process.kill(holderPid, "SIGINT");
+    expect((await first).code).toBe(130);
+    lockFrom("build-07", 4242);
+    const down = await runCli(["down", "-c", file, "--force-unlock"], { cwd: project.dir });
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stderr).toContain("warning: --force-unlock removed the lock held by pid 4242 on build-07");
   });
 });
 

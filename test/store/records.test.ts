@@ -174,6 +174,7 @@ describe("schema versions", () => {
     const file = project.write("plain-file", "x");
     const notDir = await up(`version: 1\nstages:\n  a: { command: "true" }\n`, ["--state-dir", path.join(file, "state")]);
     expect(notDir.code).toBe(2);
-    expect(notDir.stderr).toContain(`error: cannot create or open the state dir ${path.join(file, "state")}`);
+    expect(notDir.stderr).toContain(`error: the state dir ${path.join(file, "state")} cannot be created (a parent of it is a file)`);
+    expect(notDir.stderr).toContain("hint: fix that, or choose another state dir with --state-dir");
   });
 });

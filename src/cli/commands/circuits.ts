@@ -1,5 +1,6 @@
 import { readCircuits, resetCircuits } from "../../store/circuits.js";
 import { openDatabase } from "../../store/database.js";
+import { openDatabaseReadonly } from "../../store/read-database.js";
 import type { CommonOptions } from "../options.js";
 import { out } from "../io.js";
 import { dataFormat, printJson, printJsonLines } from "../data-format.js";
@@ -10,15 +11,16 @@ import { alignColumns } from "../../output/columns.js";
 export async function run(args: string[], options: CommonOptions & { format?: string }): Promise<number> {
   const [action, stage] = args;
   const resetting = action === "reset";
-  const db = openDatabase(stateDirFor(options), { readonly: !resetting });
+  const stateDir = stateDirFor(options);
+  const db = resetting ? openDatabase(stateDir) : openDatabaseReadonly(stateDir);
   try {
     if (resetting) {
-      const reset = resetCircuits(db, stage);
+      const reset = db ? resetCircuits(db, stage) : [];
       if (dataFormat(options) === "json") return printJson({ type: "circuits-reset", closed: reset }), 0;
       out(reset.length === 0 ? `nothing to reset${stage ? ` for ${stage}` : ""}: ${stage ? "its circuit is" : "all circuits are"} closed` : `closed: ${reset.join(", ")}`);
       return 0;
     }
-    const rows = readCircuits(db);
+    const rows = db ? readCircuits(db) : [];
     if (dataFormat(options) === "json") {
       printJsonLines(rows);
       return 0;
@@ -28,6 +30,6 @@ export async function run(args: string[], options: CommonOptions & { format?: st
     for (const line of alignColumns(table)) out(line);
     return 0;
   } finally {
-    db.close();
+    db?.close();
   }
 }

@@ -17,12 +17,13 @@ import { createRunSink, openRunContext } from "../run-context.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { err, out } from "../io.js";
 import { parseWait } from "./up.js";
-import path from "node:path";
+import { childOf } from "../../util/inside-dir.js";
+import { logsDir } from "../../store/state-dir.js";
 
-export async function run(_args: string[], options: CommonOptions & { run?: string; waitLock?: string; undo?: boolean }): Promise<number> {
+export async function run(_args: string[], options: CommonOptions & { run?: string; waitLock?: string; undo?: boolean; forceUnlock?: boolean }): Promise<number> {
   const loaded = loadConfigOrExit(options);
   const { config } = loaded;
-  const ctx = await openRunContext(loaded, options, "down", { waitMs: parseWait(options.waitLock), hint: "stop that run first (Ctrl-C tears it down), or pass --wait-lock 30s" });
+  const ctx = await openRunContext(loaded, options, "down", { waitMs: parseWait(options.waitLock), forceUnlock: options.forceUnlock, hint: "stop that run first (Ctrl-C tears it down), or pass --wait-lock 30s" });
   const { db, stateDir } = ctx;
   try {
     const target = findRun(db, options.run);
@@ -31,6 +32,9 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
     const groups = await endLeftoverGroups(db, stateDir, target.id, 5000);
     if (groups.length > 0 && !json) out(`stopped ${groups.length} process group${groups.length === 1 ? "" : "s"} left by run ${target.id}`);
 
+    // A crafted or damaged row must not lead the cleanups' logs out of the state dir.
+    const logDir = childOf(logsDir(stateDir), target.id);
+    if (!logDir) throw new UsageError(`run id ${JSON.stringify(target.id)} is not a folder inside ${logsDir(stateDir)}`, "the report database has a damaged row: pass another --run");
     const toUndo = stagesToUndo(db, target.id);
     const index = new Map(config.stages.map((s, i) => [s.name, i]));
     const withCleanup = toUndo.filter((name) => index.has(name) && cleanupCommand(config.stages[index.get(name) as number]!));
@@ -67,7 +71,7 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
       reason: "down",
       undo: true,
       env: { ...process.env },
-      logDir: path.join(stateDir, "logs", target.id),
+      logDir,
       redactor: ctx.redactor,
       skip: skip.signal,
       firstSeq: lastRollbackSeq(db, target.id),

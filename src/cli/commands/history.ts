@@ -1,20 +1,19 @@
 import { formatDuration } from "../../config/duration.js";
 import { makeStyle } from "../../output/style.js";
-import { openDatabase } from "../../store/database.js";
+import { openDatabaseReadonly } from "../../store/read-database.js";
 import { listRuns } from "../../store/queries.js";
 import type { CommonOptions } from "../options.js";
-import { UsageError } from "../exit.js";
+import { parseCount } from "../count-option.js";
 import { out } from "../io.js";
 import { dataFormat, printJsonLines } from "../data-format.js";
 import { stateDirFor } from "../state.js";
 import { alignColumns } from "../../output/columns.js";
 
 export async function run(_args: string[], options: CommonOptions & { limit?: string; format?: string }): Promise<number> {
-  const limit = Number(options.limit ?? 20);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a whole number ≥ 1, got "${options.limit}"`);
-  const db = openDatabase(stateDirFor(options), { readonly: true });
+  const limit = parseCount("--limit", options.limit ?? "20");
+  const db = openDatabaseReadonly(stateDirFor(options));
   try {
-    const runs = listRuns(db, limit);
+    const runs = db ? listRuns(db, limit) : [];
     if (dataFormat(options) === "json") {
       printJsonLines(runs);
       return 0;
@@ -35,6 +34,6 @@ export async function run(_args: string[], options: CommonOptions & { limit?: st
     });
     return 0;
   } finally {
-    db.close();
+    db?.close();
   }
 }

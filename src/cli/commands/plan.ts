@@ -32,11 +32,13 @@ export async function run(names: string[], options: CommonOptions & { format?: s
 // Past durations from the report database, when there is one: the critical path is then
 // the one the next run will really have. No database, or a damaged one: 1 s per stage.
 async function recordedEstimates(stateDir: string): Promise<Map<string, number>> {
-  const { databasePath, openDatabase } = await import("../../store/database.js");
+  const { databasePath } = await import("../../store/database.js");
   if (!existsSync(databasePath(stateDir))) return new Map();
   try {
     const { durationEstimates } = await import("../../store/queries.js");
-    const db = openDatabase(stateDir, { readonly: true });
+    const { openDatabaseReadonly } = await import("../../store/read-database.js");
+    const db = openDatabaseReadonly(stateDir);
+    if (!db) return new Map();
     try {
       return durationEstimates(db);
     } finally {

@@ -3,7 +3,7 @@ import { renderJunit } from "../../output/junit.js";
 import { renderPrometheus } from "../../output/prometheus.js";
 import { reportText } from "../../output/report-text.js";
 import { makeStyle } from "../../output/style.js";
-import { openDatabase } from "../../store/database.js";
+import { openDatabaseReadonly } from "../../store/read-database.js";
 import { findRun, runDetails } from "../../store/queries.js";
 import type { CommonOptions } from "../options.js";
 import { UsageError } from "../exit.js";
@@ -12,11 +12,13 @@ import { dataFormat, printJson } from "../data-format.js";
 import { stateDirFor } from "../state.js";
 
 export async function run(args: string[], options: CommonOptions & { format?: string }): Promise<number> {
-  const db = openDatabase(stateDirFor(options), { readonly: true });
+  const stateDir = stateDirFor(options);
+  const db = openDatabaseReadonly(stateDir);
+  if (!db) throw new UsageError("no runs recorded yet", "nothing has run with this state dir: run `netra-start up` first, or pass --state-dir / -c");
   try {
     const recorded = findRun(db, args[0]);
     if (!recorded) throw new UsageError(args[0] ? `no run "${args[0]}" (or more than one starts with it)` : "no runs recorded yet", "`netra-start history` lists the runs");
-    const details = runDetails(db, recorded);
+    const details = runDetails(db, recorded, stateDir);
     switch (dataFormat(options)) {
       case "json":
         printJson(details);

@@ -14,6 +14,9 @@ import { circuitResetCommand } from "../command-line.js";
 import { loadCircuits, resetCircuits } from "../../store/circuits.js";
 import { durationEstimates, findRun, prune, runDetails } from "../../store/queries.js";
 import { RunRecorder } from "../../store/recorder.js";
+import { databasePath, type Db } from "../../store/database.js";
+import { releaseReserve } from "../../store/reserve.js";
+import { DISK_FULL_HINT, DiskFullError, diskFullError, isDiskFull } from "../../util/disk-full.js";
 import { resolveOutputMode, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
 import { createRunSink, openRunContext } from "../run-context.js";
@@ -29,6 +32,7 @@ export interface UpOptions extends CommonOptions {
   junit?: string;
   waitLock?: string;
   resetCircuits?: boolean;
+  forceUnlock?: boolean;
 }
 
 function parseConcurrency(value: string | undefined, fallback: number): number {
@@ -68,7 +72,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   if (options.junit) checkWritableFile(options.junit, "--junit");
   const runId = newRunId();
   const command = ["up", ...names].join(" ");
-  const ctx = await openRunContext(loaded, options, command, { waitMs, runId, hint: "wait for it to finish, pass --wait-lock 30s, or use another --state-dir" });
+  const ctx = await openRunContext(loaded, options, command, { waitMs, runId, forceUnlock: options.forceUnlock, hint: "wait for it to finish, pass --wait-lock 30s, or use another --state-dir" });
   const { db, stateDir } = ctx;
   try {
     if (options.resetCircuits) {
@@ -87,6 +91,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       renderer,
       ...(summary ? [{ name: "the GitHub step summary", onEvent: summary }] : []),
     ]);
+    const diskFull = diskFullReporter(stateDir);
     const handle = startRun({
       config,
       plan,
@@ -100,21 +105,26 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       redactor: ctx.redactor,
       circuits: loadCircuits(db),
       circuitReset: (stage) => circuitResetCommand(stage, analysis.location.shown, options.stateDir),
+      onDiskFull: diskFull,
     });
     // Handlers stay installed until the process exits: a late Ctrl-C (a second one that
     // arrives as the run ends) must not kill it between the run's end and releasing the lock.
     let running = true;
     onSignals((signal) => running && handle.interrupt(signal));
-    const stopGuard = guardAgainstBugs(sink, handle);
+    const stopGuard = guardAgainstBugs(sink, handle, (error) => {
+      const full = diskFullError(databasePath(stateDir), error);
+      diskFull(full);
+      return full;
+    });
     try {
       const { exitCode } = await handle.done;
-      recorder.close();
+      const recorded = finishRecord(recorder, stateDir);
       await renderer.close();
-      if (options.junit) {
-        const recorded = findRun(db, runId);
-        if (recorded) writeFileSync(options.junit, renderJunit(runDetails(db, recorded)));
+      if (options.junit && recorded) {
+        const row = findRun(db, runId);
+        if (row) writeFileSync(options.junit, renderJunit(runDetails(db, row, stateDir)));
       }
-      prune(db, stateDir, config.settings.retention);
+      if (recorded) applyRetention(db, stateDir, config.settings.retention);
       return exitCode;
     } finally {
       running = false;
@@ -122,6 +132,44 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     }
   } finally {
     ctx.close();
+  }
+}
+
+// The disk filled up: say it once, with the path and the room left, and give back the
+// reserve so that the run's end can still be recorded and the lock released.
+function diskFullReporter(stateDir: string): (error: DiskFullError) => void {
+  let said = false;
+  return (error) => {
+    if (said) return;
+    said = true;
+    const freed = releaseReserve(stateDir);
+    err(`error: ${error.message}`);
+    err(`hint: ${DISK_FULL_HINT}`);
+    err(`Stopping everything that was started${freed ? "; the space kept in reserve is used to record the run" : ""}.`);
+  };
+}
+
+// The run's last rows. On a full disk (even after the reserve) they are lost, which is
+// said; the exit code stays the run's.
+function finishRecord(recorder: RunRecorder, stateDir: string): boolean {
+  try {
+    recorder.close();
+    return true;
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    err(`warning: the end of the run could not be recorded in ${databasePath(stateDir)}: ${diskFullError(databasePath(stateDir), error).message}`);
+    return false;
+  }
+}
+
+// Retention is housekeeping: when it fails (a log folder that cannot be removed, a
+// database that refuses the delete), the run it follows has still succeeded or failed
+// on its own — a warning, never the run's exit code.
+function applyRetention(db: Db, stateDir: string, retention: { runs: number; days: number }): void {
+  try {
+    for (const problem of prune(db, stateDir, retention).problems) err(`warning: retention: ${problem}`);
+  } catch (error) {
+    err(`warning: retention (settings.retention) could not be applied: ${error instanceof Error ? error.message : String(error)}; \`netra-start prune\` tries again`);
   }
 }
 
@@ -146,10 +194,16 @@ function onSignals(interrupt: (signal: InterruptSignal) => void): void {
 // threw it on its own timer, that renderer is replaced; otherwise it is a bug — say so
 // once, stop, tear everything down and record the run as failed (exit 70). A teardown
 // that cannot finish is bounded: the process exits with 70 anyway.
-function guardAgainstBugs(sink: EventSink, handle: RunHandle): () => void {
+function guardAgainstBugs(sink: EventSink, handle: RunHandle, onDiskFull: (error: unknown) => DiskFullError): () => void {
   let reported = false;
   const onError = (error: unknown) => {
     if (sink.failAsync(error)) return;
+    // The report database could not commit for lack of space: not a bug, said as what it is.
+    if (isDiskFull(error) || error instanceof DiskFullError) {
+      if (!reported) setTimeout(() => process.exit(INTERNAL_ERROR_EXIT), TEARDOWN_BOUND_MS).unref();
+      reported = true;
+      return handle.abort(onDiskFull(error));
+    }
     if (!reported) {
       reported = true;
       err(`internal error: ${error instanceof Error ? error.message : String(error)}`);

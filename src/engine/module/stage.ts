@@ -1,10 +1,10 @@
 // A module stage as the stage runner drives it: the context its host process receives,
 // the result the host writes back, and the health check and cleanup the module brings.
 import { readFileSync, rmSync } from "node:fs";
-import path from "node:path";
 import type { Command, HealthCheck, Stage } from "../../config/types.js";
 import { DEFAULT_STAGE } from "../../config/types.js";
 import type { StageRunContext } from "../stage-runner.js";
+import { moduleResultFile } from "../run-paths.js";
 import { moduleCommand } from "./command.js";
 import type { HostResult } from "./host.js";
 import { whenFileExists } from "./when-file-exists.js";
@@ -14,7 +14,7 @@ export type PreparedModule = ReturnType<typeof prepareModule>;
 // The context a module's functions receive travels in the environment of its host
 // process; the host writes back its result (outputs, or the error's message).
 export function prepareModule(stage: Stage, modulePath: string, attempt: number, ctx: StageRunContext, env: NodeJS.ProcessEnv) {
-  const resultFile = path.join(ctx.logDir, "outputs", `${stage.name}.result.json`);
+  const resultFile = moduleResultFile(ctx.logDir, stage.name);
   rmSync(resultFile, { force: true });
   rmSync(`${resultFile}.tmp`, { force: true });
   env.NETRA_MODULE_RESULT = resultFile;

@@ -6,8 +6,15 @@
 // stream costs a thread-pool round trip per open/write/close, on the critical path of
 // every stage (the 1000-stage chain benchmark measured it). Memory stays constant
 // however much a stage prints: nothing is queued.
-import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+//
+// The folder may vanish under a running log (a stage that cleans `.netra/logs`): the
+// log is then written back under its path when it closes, and a log not yet opened
+// recreates its folder. A full disk is not swallowed: it is handed to `onDiskFull`,
+// which stops the run (exit 70) — a run that cannot keep its logs must say so.
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
+import path from "node:path";
 import type { Redactor } from "../../redact/redactor.js";
+import { diskFullError, isDiskFull, type DiskFullError } from "../../util/disk-full.js";
 
 /** How large a log may be to be masked again when a secret is learned late. */
 const REWRITE_LIMIT = 16 * 1024 * 1024;
@@ -19,6 +26,7 @@ export class StageLog {
   constructor(
     readonly path: string,
     private readonly redactor: Redactor | undefined,
+    private readonly onDiskFull?: (error: DiskFullError) => void,
   ) {}
 
   /** A line of our own (attempt n, its error, cleanup): it may quote a secret, so it is redacted. */
@@ -47,20 +55,56 @@ export class StageLog {
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    const fd = this.fd;
+    if (fd === undefined) return;
     this.fd = undefined;
+    try {
+      if (fstatSync(fd).nlink === 0) this.restoreFrom(fd);
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      closeSync(fd);
+    }
   }
 
-  // A full disk or a removed state dir must not crash the supervisor: the run goes on
-  // and the log is short (the failure tail is still kept in memory).
+  // The file was deleted while open: what the stage printed lives on only through our
+  // descriptor. Copy it back under its path.
+  private restoreFrom(fd: number): void {
+    mkdirSync(path.dirname(this.path), { recursive: true });
+    const copy = openSync(this.path, "a");
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      for (let position = 0, n = 0; (n = readSync(fd, buffer, 0, buffer.length, position)) > 0; position += n) writeSync(copy, buffer, 0, n);
+    } finally {
+      closeSync(copy);
+    }
+  }
+
+  // The run created the log folder: no mkdir per stage, unless it has gone since. Other
+  // errors (a log path taken by a folder…) leave the log short; the run goes on (the
+  // failure tail is still kept in memory).
   private append(text: string): void {
     if (this.failed) return;
     try {
-      // The run created the log folder; no mkdir per stage.
-      this.fd ??= openSync(this.path, "a");
+      this.fd ??= this.open();
       writeSync(this.fd, text);
-    } catch {
-      this.failed = true;
+    } catch (error) {
+      this.fail(error);
     }
+  }
+
+  private open(): number {
+    try {
+      return openSync(this.path, "a+");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      mkdirSync(path.dirname(this.path), { recursive: true });
+      return openSync(this.path, "a+");
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.failed = true;
+    if (isDiskFull(error)) this.onDiskFull?.(diskFullError(this.path, error));
   }
 }
