@@ -5,7 +5,6 @@
 // run and `down --undo` run the cleanups. A second Ctrl-C skips the remaining cleanups —
 // but services are still stopped: "skip the rollback" must never mean "leave processes
 // behind".
-import path from "node:path";
 import type { Command, Stage } from "../config/types.js";
 import type { RollbackReason } from "./events.js";
 import { describeFailure } from "./failure.js";
