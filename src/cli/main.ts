@@ -3,7 +3,8 @@
 import { fstatSync, readFileSync } from "node:fs";
 import { isatty } from "node:tty";
 import { Command, CommanderError, Option } from "commander";
-import { addCommonOptions, type CommonOptions } from "./options.js";
+import { addCommonOptions, durationOption, wholeNumberOption, type CommonOptions } from "./options.js";
+import { MAX_CONCURRENCY } from "../config/types.js";
 import { ExitCode, ExitError, UsageError } from "./exit.js";
 import { debugEnabled, err } from "./io.js";
 import { StoreError } from "../store/store-error.js";
@@ -45,13 +46,13 @@ function buildProgram(): Command {
       .command("up")
       .description("run the graph (or only the named stages and what they depend on)")
       .argument("[stages...]", "stages to start, with their dependencies")
-      .option("-j, --concurrency <n>", "stages running at once (overrides settings.concurrency)")
+      .option("-j, --concurrency <n>", `stages running at once, 1 to ${MAX_CONCURRENCY} (overrides settings.concurrency)`, wholeNumberOption(1, MAX_CONCURRENCY))
       .option("--no-rollback", "on a critical failure, leave started stages as they are")
       .option("--allow-degraded", "exit 0 when only non-critical stages failed")
       .option("--check", "bring everything up, wait until ready, tear it down, exit with the result")
       .option("--dry-run", "print what would run, in order, and run nothing")
       .option("--junit <file>", "write a JUnit XML report of the run")
-      .option("--wait-lock <duration>", "wait this long for another run's lock (e.g. 30s)")
+      .option("--wait-lock <duration>", "wait this long for another run's lock (e.g. 30s; at most 24h)", durationOption)
       .option("--reset-circuits", "close every circuit breaker before starting"),
   )
     .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded", "netra-start up --wait-lock 2m"]))
@@ -81,7 +82,7 @@ function buildProgram(): Command {
       .command("down")
       .description("clean up the stages of the last (or given) run, newest first")
       .option("--run <id>", "the run to undo (default: the latest)")
-      .option("--wait-lock <duration>", "wait this long for another run's lock"),
+      .option("--wait-lock <duration>", "wait this long for another run's lock (at most 24h)", durationOption),
   )
     .addHelpText("after", examples(["netra-start down", "netra-start down --run 20261123-101500-ab12"]))
     .action(lazy(() => import("./commands/down.js")));

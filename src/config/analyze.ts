@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import type { Diagnostic } from "./diagnostic.js";
 import { hasErrors, sortDiagnostics } from "./diagnostic.js";
 import { findConfig, readConfig, type ConfigLocation } from "./load.js";
+import { checkDurations } from "./check-durations.js";
 import { checkReferencesOnly, isPlainObject, resolveConfig } from "./resolve.js";
 import { parseSource, type ConfigSource } from "./source.js";
 import type { Config } from "./types.js";
@@ -47,7 +48,7 @@ export function analyzeText(
   if (hasErrors(diagnostics)) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
   const data = toData(source, diagnostics);
   if (data === undefined) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
-  diagnostics.push(...validateAgainstSchema(source, data));
+  diagnostics.push(...validateAgainstSchema(source, data), ...checkDurations(source, data));
   if (hasErrors(diagnostics)) {
     diagnostics.push(...checkReferencesOnly(source, data));
     return { config: undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)) };

@@ -130,8 +130,11 @@ function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnos
       return at({ code: "missing-key", message: `missing required key "${String(params.missingProperty)}"`, key: true });
     case "propertyNames": {
       const name = String(params.propertyName);
-      const rule = ((parent.propertyNames as SchemaNode | undefined)?.["x-expected"] as string | undefined) ?? "a valid name";
-      return at({ code: "invalid-name", message: `invalid name "${name}"`, hint: `use ${rule}`, key: true }, [...path, name]);
+      const rule = (parent.propertyNames ?? {}) as SchemaNode;
+      const maxLength = typeof rule.maxLength === "number" ? rule.maxLength : Infinity;
+      if ([...name].length > maxLength)
+        return at({ code: "name-too-long", message: `name "${shorten(name)}" is too long (${[...name].length} characters; at most ${maxLength})`, hint: `shorten it to ${maxLength} characters or fewer`, key: true }, [...path, name]);
+      return at({ code: "invalid-name", message: `invalid name "${name}"`, hint: `use ${(rule["x-expected"] as string | undefined) ?? "a valid name"}`, key: true }, [...path, name]);
     }
     case "type":
       return at({ code: "wrong-type", message: `expected ${typeWords(params.type)}, got ${describeValue(e.data)}`, hint: quoteHint(params.type, e.data) });
@@ -150,7 +153,7 @@ function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnos
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
-      return at({ code: "out-of-range", message: `must be ${String(params.comparison)} ${String(params.limit)}, got ${describeValue(e.data)}` });
+      return at({ code: "out-of-range", message: `must be ${String(params.comparison)} ${String(params.limit)}, got ${describeValue(e.data)}`, hint: rangeHint(parent) });
     case "minItems":
     case "minLength":
     case "minProperties":
@@ -202,6 +205,24 @@ function quoteHint(expectedType: unknown, data: unknown): string | undefined {
   const wantsString = String(expectedType).split(",").includes("string");
   if (!wantsString || (typeof data !== "boolean" && typeof data !== "number")) return undefined;
   return `quote it to make it a string: "${String(data)}"`;
+}
+
+// "use a whole number from 1 to 1000": the whole allowed range, whichever end was crossed.
+function rangeHint(schema: SchemaNode): string | undefined {
+  const what = schema.type === "integer" ? "a whole number" : "a number";
+  const num = (value: unknown) => (typeof value === "number" ? value : undefined);
+  const [min, above, max] = [num(schema.minimum), num(schema.exclusiveMinimum), num(schema.maximum)];
+  if (min !== undefined && max !== undefined) return `use ${what} from ${min} to ${max}`;
+  if (above !== undefined && max !== undefined) return `use ${what} above ${above} and at most ${max}`;
+  if (min !== undefined) return `use ${what} of at least ${min}`;
+  if (above !== undefined) return `use ${what} above ${above}`;
+  if (max !== undefined) return `use ${what} of at most ${max}`;
+  return undefined;
+}
+
+// A 300-character name repeated in full would drown the message.
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
 function typeWords(type: unknown): string {

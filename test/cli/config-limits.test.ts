@@ -1,0 +1,63 @@
+// Values the config or the command line accepts but the supervisor cannot honour:
+// refused before anything runs, with where and how to fix (issues 13, 14, 18).
+import { afterEach, describe, expect, it } from "vitest";
+import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
+
+let project: TempProject;
+afterEach(() => project?.cleanup());
+
+describe("durations and counts have a documented maximum", () => {
+  it("refuses a 1000h health interval instead of probing in a busy loop", async () => {
+    project = tempProject();
+    // Before the limit, Node's timer turned 1000h into 1 ms: this stage failed its three
+    // probes at once and `up` exited 1 after running it.
+    const file = project.write(
+      "startup.yaml",
+      "version: 1\nstages:\n  api:\n    command: \"true\"\n    retries: 0\n    health:\n      command: \"false\"\n      interval: 1000h\n      retries: 3\n",
+    );
+    const result = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('startup.yaml:8:17 stages.api.health.interval: duration "1000h" is too long (the maximum is 24h)');
+    expect(result.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+    expect(result.stdout).not.toContain("api");
+  });
+
+  it("refuses a huge circuit recovery and retention, which used to break every run", async () => {
+    project = tempProject();
+    const file = project.write(
+      "startup.yaml",
+      "version: 1\nsettings:\n  retention: { runs: 1e300, days: 1e300 }\nstages:\n  a:\n    command: \"false\"\n    retries: 0\n    circuit_breaker: { threshold: 1, recovery: 99999999h }\n",
+    );
+    const result = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('startup.yaml:3:22 settings.retention.runs: must be <= 1000000, got a whole number 1e+300 (use a whole number from 1 to 1000000)');
+    expect(result.stderr).toContain("startup.yaml:3:35 settings.retention.days: must be <= 36500");
+    expect(result.stderr).toContain('startup.yaml:8:48 stages.a.circuit_breaker.recovery: duration "99999999h" is too long (the maximum is 24h)');
+    expect(result.stderr).toContain("3 errors in startup.yaml");
+  });
+});
+
+describe("numeric options of up are whole numbers in range", () => {
+  it.each(["1e20", "0", "1.5", "abc", "0x10", "2000"])("up -j %s exits 2 and says the range, before reading the config", async (value) => {
+    project = tempProject();
+    const result = await runCli(["up", "-c", "missing.yaml", "-j", value], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`error: option '-j, --concurrency <n>' argument '${value}' is invalid. Use a whole number from 1 to 1024.`);
+    expect(result.stdout + result.stderr).not.toContain("config file not found");
+  });
+
+  it("takes -j 1024, and refuses a --wait-lock longer than 24h or not a duration", async () => {
+    project = tempProject();
+    const file = project.write("startup.yaml", 'version: 1\nstages:\n  a:\n    command: "true"\n');
+    const ok = await runCli(["up", "-c", file, "-j", "1024", "--dry-run"], { cwd: project.dir });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("concurrency 1024");
+    const long = await runCli(["up", "-c", file, "--wait-lock", "1000h"], { cwd: project.dir });
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain("argument '1000h' is invalid. The maximum is 24h.");
+    const word = await runCli(["down", "-c", file, "--wait-lock", "soon"], { cwd: project.dir });
+    expect(word.code).toBe(2);
+    expect(word.stderr).toContain("argument 'soon' is invalid. Use a duration like 30s, 2m or 1h.");
+  });
+});
+
