@@ -133,7 +133,7 @@ function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnos
       const rule = (parent.propertyNames ?? {}) as SchemaNode;
       const maxLength = typeof rule.maxLength === "number" ? rule.maxLength : Infinity;
       if ([...name].length > maxLength)
-        return at({ code: "name-too-long", message: `name "${shorten(name)}" is too long (${[...name].length} characters; at most ${maxLength})`, hint: `shorten it to ${maxLength} characters or fewer`, key: true }, [...path, name]);
+        return at({ code: "name-too-long", message: `${path[path.length - 1] === "stages" ? "stage name" : "name"} "${shorten(name)}" is too long (${[...name].length} characters; at most ${maxLength})`, hint: `shorten it to ${maxLength} characters or fewer`, key: true }, [...path, name]);
       return at({ code: "invalid-name", message: `invalid name "${name}"`, hint: `use ${(rule["x-expected"] as string | undefined) ?? "a valid name"}`, key: true }, [...path, name]);
     }
     case "type":

@@ -61,3 +61,17 @@ describe("numeric options of up are whole numbers in range", () => {
   });
 });
 
+
+describe("stage names", () => {
+  it("refuses a 300-character name in validate, instead of failing to create its log file in up", async () => {
+    project = tempProject();
+    const name = "s".repeat(300);
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  ${name}:\n    command: "true"\n`);
+    const validate = await runCli(["validate", "-c", file], { cwd: project.dir });
+    expect(validate.code).toBe(2);
+    expect(validate.stdout).toContain(`startup.yaml:3:3 stages.${name}: stage name "${"s".repeat(37)}…" is too long (300 characters; at most 63) (shorten it to 63 characters or fewer)`);
+    const up = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
+    expect(up.code).toBe(2);
+    expect(up.stderr).toContain("is too long (300 characters; at most 63)");
+  });
+});
