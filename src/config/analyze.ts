@@ -6,12 +6,11 @@ import { hasErrors, sortDiagnostics } from "./diagnostic.js";
 import { findConfig, readConfig, type ConfigLocation } from "./load.js";
 import { checkDurations } from "./check-durations.js";
 import { checkReferencesOnly, isPlainObject, resolveConfig } from "./resolve.js";
-import { parseSource, type ConfigSource } from "./source.js";
+import { findAliasBomb, MAX_ALIAS_EXPANSIONS, type AliasBomb } from "./document-walk.js";
+import { parseSource, toLocation, type ConfigSource } from "./source.js";
 import type { Config } from "./types.js";
 import { validateAgainstSchema } from "./validate-schema.js";
 
-/** yaml's own default; an alias bomb expands far past it and is refused. */
-const MAX_ALIAS_COUNT = 100;
 
 export interface AnalyzeOptions {
   config?: string;
@@ -45,7 +44,9 @@ export function analyzeText(
   options: { configPath: string; hash?: string; profile?: string | undefined; env?: Readonly<Record<string, string | undefined>> },
 ): { config: Config | undefined; diagnostics: Diagnostic[] } {
   const { source, diagnostics } = parseSource(file, text);
-  if (hasErrors(diagnostics)) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
+  // A repeated key leaves a well-formed document (the later value wins, as in yaml), so
+  // the checks below still run: the user learns of every mistake at once.
+  if (diagnostics.some((d) => d.severity === "error" && d.code !== "yaml-duplicate-key")) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
   const data = toData(source, diagnostics);
   if (data === undefined) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
   diagnostics.push(...validateAgainstSchema(source, data), ...checkDurations(source, data));
@@ -73,17 +74,33 @@ function toData(source: ConfigSource, diagnostics: Diagnostic[]): Record<string,
   };
   if (source.doc.contents === null || source.text.trim() === "")
     return problem("config-empty", "config file is empty", "start from `netra-start init`, or add `version: 1` and a `stages:` mapping");
+  const bomb = findAliasBomb(source.doc);
+  if (bomb) return void diagnostics.push(aliasLimit(source, bomb));
   let data: unknown;
   try {
-    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // yaml's own alias limit stays as a safety net; findAliasBomb counts at least as much.
+    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (error) {
-    if (error instanceof ReferenceError)
-      return problem("yaml-alias-limit", `too many alias expansions (over ${MAX_ALIAS_COUNT}): ${error.message}`, "use fewer YAML aliases (*name); this limit protects against alias bombs");
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) return void diagnostics.push(aliasLimit(source, undefined));
     throw error;
   }
   if (!isPlainObject(data))
     return problem("config-not-mapping", `config must be a mapping of keys, got ${Array.isArray(data) ? "a list" : `a ${typeof data}`}`, "start the file with `version: 1` and a `stages:` mapping");
   return data;
+}
+
+// At the alias that took the count past the limit (the file's start if only yaml's own check caught it).
+function aliasLimit(source: ConfigSource, bomb: AliasBomb | undefined): Diagnostic {
+  const at = bomb ? toLocation(source, bomb.alias) : { line: 1, col: 1, length: 0 };
+  return {
+    severity: "error",
+    code: "yaml-alias-limit",
+    file: source.file,
+    ...at,
+    path: "",
+    message: `too many alias expansions (over ${MAX_ALIAS_EXPANSIONS})${bomb ? `: this alias brings them to ${bomb.expansions}` : ""}`,
+    hint: "use fewer YAML aliases (*name), or write the values out; this limit protects against alias bombs",
+  };
 }
 
 // The schema and the reference check can both flag one spot (e.g. a non-string in

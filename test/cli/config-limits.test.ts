@@ -1,5 +1,7 @@
 // Values the config or the command line accepts but the supervisor cannot honour:
 // refused before anything runs, with where and how to fix (issues 13, 14, 18).
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
 
@@ -73,5 +75,29 @@ describe("stage names", () => {
     const up = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
     expect(up.code).toBe(2);
     expect(up.stderr).toContain("is too long (300 characters; at most 63)");
+  });
+});
+
+describe("hostile YAML is refused where it is written", () => {
+  it("deep nesting: a located limit, not 'Maximum call stack size exceeded'", async () => {
+    project = tempProject();
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  a:\n    command: "true"\n    env: { X: ${"[".repeat(5000)}${"]".repeat(5000)} }\n`);
+    const result = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("startup.yaml:5:75 nested more than 64 levels deep");
+    expect(result.stdout + result.stderr).not.toContain("call stack");
+  });
+
+  it("valid UTF-8 holding U+FFFD runs; a stray Latin-1 byte is named by line and column", async () => {
+    project = tempProject();
+    const good = project.write("good.yaml", 'version: 1\nstages:\n  a:\n    command: "printf \uFFFD > out.txt"\n');
+    const ran = await runCli(["up", "-c", good, "--output", "plain"], { cwd: project.dir });
+    expect(ran.code).toBe(0);
+    expect(readFileSync(path.join(project.dir, "out.txt"), "utf8")).toBe("\uFFFD");
+    const bad = path.join(project.dir, "bad.yaml");
+    writeFileSync(bad, Buffer.from('version: 1\nstages:\n  a:\n    command: "printf \xe9"\n', "latin1"));
+    const refused = await runCli(["validate", "-c", bad], { cwd: project.dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain("bad.yaml:4:22 config file is not valid UTF-8 (byte 46 is not part of a UTF-8 character) (save the file as UTF-8)");
   });
 });
