@@ -5,6 +5,7 @@ import type { Diagnostic } from "./diagnostic.js";
 import { hasErrors, sortDiagnostics } from "./diagnostic.js";
 import { findConfig, readConfig, type ConfigLocation } from "./load.js";
 import { checkDurations } from "./check-durations.js";
+import { checkProfile, inProfile } from "./check-profiles.js";
 import { checkReferencesOnly, isPlainObject, resolveConfig } from "./resolve.js";
 import { findAliasBomb, MAX_ALIAS_EXPANSIONS, type AliasBomb } from "./document-walk.js";
 import { parseSource, toLocation, type ConfigSource } from "./source.js";
@@ -15,6 +16,8 @@ import { validateAgainstSchema } from "./validate-schema.js";
 export interface AnalyzeOptions {
   config?: string;
   profile?: string;
+  /** With no profile chosen, check every profile too (`validate`). */
+  allProfiles?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
@@ -25,6 +28,8 @@ export interface Analysis {
   text: string | undefined;
   config: Config | undefined;
   diagnostics: Diagnostic[];
+  /** The profiles checked besides the file itself. */
+  profilesChecked?: string[];
 }
 
 export function analyzeConfig(options: AnalyzeOptions = {}): Analysis {
@@ -34,15 +39,15 @@ export function analyzeConfig(options: AnalyzeOptions = {}): Analysis {
   const read = readConfig(location);
   if (!read.ok) return { location, text: undefined, config: undefined, diagnostics: [read.diagnostic] };
   const hash = createHash("sha256").update(read.bytes).digest("hex");
-  const result = analyzeText(location.shown, read.text, { configPath: location.path, hash, profile: options.profile ?? env.NETRA_START_PROFILE, env });
+  const result = analyzeText(location.shown, read.text, { configPath: location.path, hash, profile: options.profile ?? env.NETRA_START_PROFILE, allProfiles: options.allProfiles, env });
   return { location, text: read.text, ...result };
 }
 
 export function analyzeText(
   file: string,
   text: string,
-  options: { configPath: string; hash?: string; profile?: string | undefined; env?: Readonly<Record<string, string | undefined>> },
-): { config: Config | undefined; diagnostics: Diagnostic[] } {
+  options: { configPath: string; hash?: string; profile?: string | undefined; allProfiles?: boolean; env?: Readonly<Record<string, string | undefined>> },
+): { config: Config | undefined; diagnostics: Diagnostic[]; profilesChecked?: string[] } {
   const { source, diagnostics } = parseSource(file, text);
   // A repeated key leaves a well-formed document (the later value wins, as in yaml), so
   // the checks below still run: the user learns of every mistake at once.
@@ -54,17 +59,36 @@ export function analyzeText(
     diagnostics.push(...checkReferencesOnly(source, data));
     return { config: undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
   }
-  const resolved = resolveConfig({
-    source,
-    data,
-    configPath: options.configPath,
-    hash: options.hash ?? createHash("sha256").update(text).digest("hex"),
-    profile: options.profile || undefined,
-    env: options.env ?? process.env,
-  });
+  const profile = options.profile || undefined;
+  // The chosen profile is checked as the config it makes; with none chosen, `validate`
+  // checks every profile, each problem saying which profile it comes from.
+  const profiles = profile !== undefined ? [profile] : options.allProfiles ? Object.keys(isPlainObject(data.profiles) ? data.profiles : {}) : [];
+  for (const name of profiles) diagnostics.push(...checkProfile(source, data, name));
+  const resolveWith = (name: string | undefined) =>
+    resolveConfig({
+      source,
+      data,
+      configPath: options.configPath,
+      hash: options.hash ?? createHash("sha256").update(text).digest("hex"),
+      profile: name,
+      env: options.env ?? process.env,
+    });
+  const resolved = resolveWith(profile);
   diagnostics.push(...resolved.diagnostics);
+  if (profile === undefined) {
+    // What a profile changes after the shape (references, cycles, interpolation): only
+    // what the file alone does not already report.
+    const seen = new Set(resolved.diagnostics.map(diagnosticKey));
+    for (const name of profiles)
+      diagnostics.push(...resolveWith(name).diagnostics.filter((d) => !seen.has(diagnosticKey(d))).map((d) => inProfile(name, d)));
+  }
   const ok = !hasErrors(diagnostics);
-  return { config: ok ? resolved.config : undefined, diagnostics: sortDiagnostics(diagnostics) };
+  return { config: ok ? resolved.config : undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)), profilesChecked: profiles };
+}
+
+// One problem at one spot, whichever check (or profile) found it first.
+function diagnosticKey(d: Diagnostic): string {
+  return `${d.line}:${d.col}:${d.code}:${d.message.replace(/^profile "[^"]*": /, "")}`;
 }
 
 function toData(source: ConfigSource, diagnostics: Diagnostic[]): Record<string, unknown> | undefined {
@@ -108,7 +132,7 @@ function aliasLimit(source: ConfigSource, bomb: AliasBomb | undefined): Diagnost
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = `${d.line}:${d.col}:${d.code}:${d.message}`;
+    const key = diagnosticKey(d);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -15,13 +15,18 @@ let fullValidator: Validate | undefined;
 // Both validators are compiled from schema.ts at build time (scripts/build-validator.mjs).
 // The compact check answers valid or not; only a config that fails it loads the full
 // validator (~450 KB of code, 30–45 ms to compile on first call) for every error.
-export function validateAgainstSchema(source: ConfigSource, data: unknown): Diagnostic[] {
+/** Builds the diagnostic for a key path of the validated data. */
+export type Diagnose = (path: PathSegment[], fields: Parameters<typeof diagnosticAt>[2]) => Diagnostic;
+
+// `diagnose` places each problem in the file: by default at the same key path; a
+// profile's merged config (check-profiles.ts) maps its paths back to where they are written.
+export function validateAgainstSchema(source: ConfigSource, data: unknown, diagnose: Diagnose = (path, fields) => diagnosticAt(source, path, fields)): Diagnostic[] {
   if (check(data)) return [];
   fullValidator ??= createRequire(import.meta.url)("./schema-validator.cjs") as Validate;
   const validate = fullValidator;
   if (validate(data)) return [];
   const errors = resolveUnions(validate.errors ?? []);
-  return dropMissingWhenMisspelt(errors.map((e) => translate(source, data, e)));
+  return dropMissingWhenMisspelt(errors.map((e) => translate(diagnose, data, e)));
 }
 
 // Of a failed anyOf/oneOf, keep the errors of the one branch whose type fits the value
@@ -111,13 +116,13 @@ function requiredKeys(branches: SchemaNode[]): string[] {
   return branches.flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : []));
 }
 
-function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnostic {
+function translate(diagnose: Diagnose, data: unknown, e: ErrorObject): Diagnostic {
   const path = toPath(data, e.instancePath);
   const parent = (e.parentSchema ?? {}) as SchemaNode;
   const expected = typeof parent["x-expected"] === "string" ? (parent["x-expected"] as string) : undefined;
   const params = e.params as Record<string, unknown>;
   const at = (fields: { code: string; message: string; hint?: string; key?: boolean }, where = path) =>
-    diagnosticAt(source, where, fields);
+    diagnose(where, fields);
 
   switch (e.keyword) {
     case "additionalProperties": {
@@ -162,7 +167,7 @@ function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnos
       return at({ code: "duplicate-item", message: `${describeValue((e.data as unknown[])[Number(params.j)])} is listed twice`, hint: "remove the repeated entry" }, [...path, Number(params.j)]);
     case "anyOf":
     case "oneOf":
-      return translateUnion(source, path, e, expected);
+      return translateUnion(diagnose, path, e, expected);
     default:
       return at({ code: "invalid-value", message: e.message ?? "invalid value" });
   }
@@ -170,21 +175,21 @@ function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnos
 
 // "exactly one of" unions made of `required` branches (command/module, health probes)
 // read best as "missing X" or "X and Y cannot be used together".
-function translateUnion(source: ConfigSource, path: PathSegment[], e: ErrorObject, expected: string | undefined): Diagnostic {
+function translateUnion(diagnose: Diagnose, path: PathSegment[], e: ErrorObject, expected: string | undefined): Diagnostic {
   const branches = e.schema as SchemaNode[];
   const keys = requiredKeys(branches);
   const passing = (e.params as { passingSchemas?: number[] | null }).passingSchemas;
   if (keys.length === branches.length && keys.length > 0) {
     const present = keys.filter((k) => e.data && typeof e.data === "object" && k in (e.data as object));
     if (present.length > 1 || passing) {
-      return diagnosticAt(source, [...path, present[1] ?? keys[1] ?? ""], {
+      return diagnose([...path, present[1] ?? keys[1] ?? ""], {
         code: "conflicting-keys",
         message: `${present.map((k) => `"${k}"`).join(" and ")} cannot be used together`,
         hint: `use ${expected ?? `one of ${keys.join(", ")}`}`,
         key: true,
       });
     }
-    return diagnosticAt(source, path, {
+    return diagnose(path, {
       code: "missing-key",
       message: `missing ${orList(keys.map((k) => `"${k}"`))}`,
       hint: `add ${expected ?? `one of ${keys.join(", ")}`}`,
@@ -192,7 +197,7 @@ function translateUnion(source: ConfigSource, path: PathSegment[], e: ErrorObjec
     });
   }
   const stringBranch = branches.some((b) => b.type === "string");
-  return diagnosticAt(source, path, {
+  return diagnose(path, {
     code: "wrong-type",
     message: `expected ${expected ?? "a different value"}, got ${describeValue(e.data)}`,
     hint: stringBranch ? quoteHint("string", e.data) : undefined,

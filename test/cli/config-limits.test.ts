@@ -101,3 +101,43 @@ describe("hostile YAML is refused where it is written", () => {
     expect(refused.stdout).toContain("bad.yaml:4:22 config file is not valid UTF-8 (byte 46 is not part of a UTF-8 character) (save the file as UTF-8)");
   });
 });
+
+describe("profiles are checked as the config they make", () => {
+  const config = [
+    "version: 1",
+    "profiles:",
+    "  ci:",
+    "    stages:",
+    "      smoke: { depends_on: [api] }",
+    "  prod:",
+    "    stages:",
+    "      ghost: { enabled: false }",
+    "stages:",
+    "  api:",
+    '    command: "true"',
+    "",
+  ].join("\n");
+
+  it("up -p refuses a stage the profile names but the file lacks, instead of marking it ready", async () => {
+    project = tempProject();
+    const file = project.write("startup.yaml", config);
+    const result = await runCli(["up", "-c", file, "-p", "ci", "--output", "plain"], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('startup.yaml:5:7 profiles.ci.stages.smoke: profile "ci": unknown stage "smoke" (a profile changes stages of the file; to add a stage, give it a command or module)');
+    expect(result.stdout).not.toContain("smoke");
+  });
+
+  it("validate without -p checks every profile and says which one each problem is in", async () => {
+    project = tempProject();
+    const file = project.write("startup.yaml", config.replace("      ghost:", "      apj:"));
+    const result = await runCli(["validate", "-c", file], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('startup.yaml:5:7 profiles.ci.stages.smoke: profile "ci": unknown stage "smoke"');
+    expect(result.stdout).toContain('startup.yaml:8:7 profiles.prod.stages.apj: profile "prod": unknown stage "apj" (did you mean "api"?)');
+    expect(result.stdout).toContain("2 errors in startup.yaml");
+    const fixed = project.write("fixed.yaml", config.replace("      smoke: { depends_on: [api] }", '      smoke: { depends_on: [api], command: "true" }').replace("      ghost: { enabled: false }", "      api: { timeout: 5s }"));
+    const valid = await runCli(["validate", "-c", fixed], { cwd: project.dir });
+    expect(valid.stdout).toBe("fixed.yaml is valid: 1 stage (and profiles ci, prod)\n");
+    expect(valid.code).toBe(0);
+  });
+});
