@@ -9,6 +9,7 @@ export type AttemptFailure =
   | { reason: "health"; detail: string; checks: number }
   | { reason: "exited-early"; exitCode: number | null; signal: string | null }
   | { reason: "module-error"; message: string }
+  | { reason: "output-collision"; message: string }
   | { reason: "circuit-open"; until: string }
   | { reason: "cancelled" };
 
@@ -38,6 +39,7 @@ export function describeFailure(failure: AttemptFailure): string {
     case "exited-early":
       return `exited before it was ready (${failure.signal ? `signal ${failure.signal}` : `exit code ${failure.exitCode}`})`;
     case "module-error":
+    case "output-collision":
       return failure.message;
     case "circuit-open":
       return `circuit open, next try after ${failure.until}`;
@@ -51,7 +53,8 @@ export function describeFailure(failure: AttemptFailure): string {
 /** A failure that retrying cannot fix (a missing env var will still be missing). */
 export function isRetryable(failure: AttemptFailure): boolean {
   if (failure.reason === "requires") return failure.retryable;
-  return failure.reason !== "cancelled" && failure.reason !== "circuit-open";
+  // The same command writes the same keys again.
+  return failure.reason !== "cancelled" && failure.reason !== "circuit-open" && failure.reason !== "output-collision";
 }
 
 function formatMs(ms: number): string {

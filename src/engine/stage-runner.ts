@@ -170,6 +170,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     if (health) return { ok: false, failure: health, tail: run.lines.lastLines(), exitCode: 0 };
     const saved = saveOutputs(stage, outputFile, hosted?.outputs, ctx);
     if (saved.learned) log.redactAgain();
+    if (saved.collision) return { ok: false, failure: { reason: "output-collision", message: saved.collision }, tail: run.lines.lastLines(), exitCode: 0 };
     return { ok: true, outputs: saved.outputs, service: undefined, cleanup: effective.cleanup };
   }
   return awaitServiceReady(module ? withModuleHooks(stage, module.path, undefined) : stage, ctx, env, run, log, () => logMatched);
@@ -186,7 +187,10 @@ async function awaitServiceReady(stage: Stage, ctx: StageRunContext, env: NodeJS
     if (!health) {
       const saved = saveOutputs(stage, env.NETRA_OUTPUT as string, undefined, ctx);
       if (saved.learned) log.redactAgain();
-      return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: stage.cleanup };
+      if (!saved.collision) return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: stage.cleanup };
+      run.stop();
+      await run.outcome;
+      return { ok: false, failure: { reason: "output-collision", message: saved.collision }, tail: run.lines.lastLines(), exitCode: undefined };
     }
     run.stop();
     await run.outcome;

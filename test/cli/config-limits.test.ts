@@ -1,9 +1,10 @@
 // Values the config or the command line accepts but the supervisor cannot honour:
 // refused before anything runs, with where and how to fix (issues 13, 14, 18).
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { queryDb } from "../helpers/db.js";
 
 let project: TempProject;
 afterEach(() => project?.cleanup());
@@ -139,5 +140,44 @@ describe("profiles are checked as the config they make", () => {
     const valid = await runCli(["validate", "-c", fixed], { cwd: project.dir });
     expect(valid.stdout).toBe("fixed.yaml is valid: 1 stage (and profiles ci, prod)\n");
     expect(valid.code).toBe(0);
+  });
+});
+
+describe("output variables that collide", () => {
+  it("validate refuses stage names that share an output prefix (a-b, a_b), naming both", async () => {
+    project = tempProject();
+    const file = project.write("startup.yaml", 'version: 1\nstages:\n  a-b:\n    command: "true"\n  a_b:\n    command: "true"\n');
+    const result = await runCli(["validate", "-c", file], { cwd: project.dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('startup.yaml:5:3 stages.a_b: stage "a_b" and stage "a-b" both pass their outputs as NETRA_A_B_* (rename one of them; - and _ are the same in variable names)');
+  });
+
+  it("up fails the stage whose output lands on another stage's variable, naming both, without retrying", async () => {
+    project = tempProject();
+    const stateDir = path.join(project.dir, "state");
+    const file = project.write(
+      "startup.yaml",
+      [
+        "version: 1",
+        "stages:",
+        "  a:",
+        '    command: echo B_X=from-a >> "$NETRA_OUTPUT"',
+        "  a-b:",
+        "    depends_on: [a]",
+        "    retries: 3",
+        '    command: echo X=from-a-b >> "$NETRA_OUTPUT"',
+        "  user:",
+        "    depends_on: [a-b]",
+        '    command: echo "$NETRA_A_B_X" > seen.txt',
+        "",
+      ].join("\n"),
+    );
+    const result = await runCli(["up", "-c", file, "--state-dir", stateDir, "--output", "plain"], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    const message = 'output "X" of stage "a-b" and output "B_X" of stage "a" both become NETRA_A_B_X; rename one of them';
+    expect(result.stdout).toContain(message);
+    const attempts = queryDb<{ stage: string; outcome: string; error: string }>(stateDir, "SELECT stage, outcome, error FROM attempts WHERE stage = 'a-b'");
+    expect(attempts).toEqual([{ stage: "a-b", outcome: "output-collision", error: message }]);
+    expect(existsSync(path.join(project.dir, "seen.txt"))).toBe(false);
   });
 });
