@@ -3,7 +3,8 @@
 import { fstatSync, readFileSync } from "node:fs";
 import { isatty } from "node:tty";
 import { Command, CommanderError, Option } from "commander";
-import { addCommonOptions, type CommonOptions } from "./options.js";
+import { addCommonOptions, durationOption, wholeNumberOption, type CommonOptions } from "./options.js";
+import { MAX_CONCURRENCY } from "../config/types.js";
 import { ExitCode, ExitError, UsageError } from "./exit.js";
 import { debugEnabled, err } from "./io.js";
 import { StoreError } from "../store/store-error.js";
@@ -46,13 +47,13 @@ function buildProgram(): Command {
       .command("up")
       .description("run the graph (or only the named stages and what they depend on)")
       .argument("[stages...]", "stages to start, with their dependencies")
-      .option("-j, --concurrency <n>", "stages running at once (overrides settings.concurrency)")
+      .option("-j, --concurrency <n>", `stages running at once, 1 to ${MAX_CONCURRENCY} (overrides settings.concurrency)`, wholeNumberOption(1, MAX_CONCURRENCY))
       .option("--no-rollback", "on a critical failure, leave started stages as they are")
       .option("--allow-degraded", "exit 0 when only non-critical stages failed")
       .option("--check", "bring everything up, wait until ready, tear it down, exit with the result")
       .option("--dry-run", "print what would run, in order, and run nothing")
       .option("--junit <file>", "write a JUnit XML report of the run")
-      .option("--wait-lock <duration>", "wait this long for another run's lock (e.g. 30s)")
+      .option("--wait-lock <duration>", "wait this long for another run's lock (e.g. 30s; at most 24h)", durationOption)
       .option("--force-unlock", "remove a lock held by another host's run first (refused while its holder runs on this host)")
       .option("--reset-circuits", "close every circuit breaker before starting"),
   )
@@ -84,7 +85,7 @@ function buildProgram(): Command {
       .description("stop what the last (or given) run left running, newest first; --undo also runs the cleanups")
       .option("--run <id>", "the run to stop (default: the latest)")
       .option("--undo", "also run the `cleanup` of every stage that became ready and was not undone yet")
-      .option("--wait-lock <duration>", "wait this long for another run's lock")
+      .option("--wait-lock <duration>", "wait this long for another run's lock (at most 24h)", durationOption)
       .option("--force-unlock", "remove a lock held by another host's run first (refused while its holder runs on this host)"),
   )
     .addHelpText("after", examples(["netra-start down", "netra-start down --undo", "netra-start down --run 20261123-101500-ab12", "netra-start down --force-unlock"]))

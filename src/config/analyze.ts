@@ -4,17 +4,20 @@ import { createHash } from "node:crypto";
 import type { Diagnostic } from "./diagnostic.js";
 import { hasErrors, sortDiagnostics } from "./diagnostic.js";
 import { findConfig, readConfig, type ConfigLocation } from "./load.js";
+import { checkDurations } from "./check-durations.js";
+import { checkProfile, inProfile } from "./check-profiles.js";
 import { checkReferencesOnly, isPlainObject, resolveConfig } from "./resolve.js";
-import { parseSource, type ConfigSource } from "./source.js";
+import { findAliasBomb, MAX_ALIAS_EXPANSIONS, type AliasBomb } from "./document-walk.js";
+import { parseSource, toLocation, type ConfigSource } from "./source.js";
 import type { Config } from "./types.js";
 import { validateAgainstSchema } from "./validate-schema.js";
 
-/** yaml's own default; an alias bomb expands far past it and is refused. */
-const MAX_ALIAS_COUNT = 100;
 
 export interface AnalyzeOptions {
   config?: string;
   profile?: string;
+  /** With no profile chosen, check every profile too (`validate`). */
+  allProfiles?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
@@ -25,6 +28,8 @@ export interface Analysis {
   text: string | undefined;
   config: Config | undefined;
   diagnostics: Diagnostic[];
+  /** The profiles checked besides the file itself. */
+  profilesChecked?: string[];
 }
 
 export function analyzeConfig(options: AnalyzeOptions = {}): Analysis {
@@ -34,35 +39,56 @@ export function analyzeConfig(options: AnalyzeOptions = {}): Analysis {
   const read = readConfig(location);
   if (!read.ok) return { location, text: undefined, config: undefined, diagnostics: [read.diagnostic] };
   const hash = createHash("sha256").update(read.bytes).digest("hex");
-  const result = analyzeText(location.shown, read.text, { configPath: location.path, hash, profile: options.profile ?? env.NETRA_START_PROFILE, env });
+  const result = analyzeText(location.shown, read.text, { configPath: location.path, hash, profile: options.profile ?? env.NETRA_START_PROFILE, allProfiles: options.allProfiles, env });
   return { location, text: read.text, ...result };
 }
 
 export function analyzeText(
   file: string,
   text: string,
-  options: { configPath: string; hash?: string; profile?: string | undefined; env?: Readonly<Record<string, string | undefined>> },
-): { config: Config | undefined; diagnostics: Diagnostic[] } {
+  options: { configPath: string; hash?: string; profile?: string | undefined; allProfiles?: boolean; env?: Readonly<Record<string, string | undefined>> },
+): { config: Config | undefined; diagnostics: Diagnostic[]; profilesChecked?: string[] } {
   const { source, diagnostics } = parseSource(file, text);
-  if (hasErrors(diagnostics)) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
+  // A repeated key leaves a well-formed document (the later value wins, as in yaml), so
+  // the checks below still run: the user learns of every mistake at once.
+  if (diagnostics.some((d) => d.severity === "error" && d.code !== "yaml-duplicate-key")) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
   const data = toData(source, diagnostics);
   if (data === undefined) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
-  diagnostics.push(...validateAgainstSchema(source, data));
+  diagnostics.push(...validateAgainstSchema(source, data), ...checkDurations(source, data));
   if (hasErrors(diagnostics)) {
     diagnostics.push(...checkReferencesOnly(source, data));
     return { config: undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
   }
-  const resolved = resolveConfig({
-    source,
-    data,
-    configPath: options.configPath,
-    hash: options.hash ?? createHash("sha256").update(text).digest("hex"),
-    profile: options.profile || undefined,
-    env: options.env ?? process.env,
-  });
+  const profile = options.profile || undefined;
+  // The chosen profile is checked as the config it makes; with none chosen, `validate`
+  // checks every profile, each problem saying which profile it comes from.
+  const profiles = profile !== undefined ? [profile] : options.allProfiles ? Object.keys(isPlainObject(data.profiles) ? data.profiles : {}) : [];
+  for (const name of profiles) diagnostics.push(...checkProfile(source, data, name));
+  const resolveWith = (name: string | undefined) =>
+    resolveConfig({
+      source,
+      data,
+      configPath: options.configPath,
+      hash: options.hash ?? createHash("sha256").update(text).digest("hex"),
+      profile: name,
+      env: options.env ?? process.env,
+    });
+  const resolved = resolveWith(profile);
   diagnostics.push(...resolved.diagnostics);
+  if (profile === undefined) {
+    // What a profile changes after the shape (references, cycles, interpolation): only
+    // what the file alone does not already report.
+    const seen = new Set(resolved.diagnostics.map(diagnosticKey));
+    for (const name of profiles)
+      diagnostics.push(...resolveWith(name).diagnostics.filter((d) => !seen.has(diagnosticKey(d))).map((d) => inProfile(name, d)));
+  }
   const ok = !hasErrors(diagnostics);
-  return { config: ok ? resolved.config : undefined, diagnostics: sortDiagnostics(diagnostics) };
+  return { config: ok ? resolved.config : undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)), profilesChecked: profiles };
+}
+
+// One problem at one spot, whichever check (or profile) found it first.
+function diagnosticKey(d: Diagnostic): string {
+  return `${d.line}:${d.col}:${d.code}:${d.message.replace(/^profile "[^"]*": /, "")}`;
 }
 
 function toData(source: ConfigSource, diagnostics: Diagnostic[]): Record<string, unknown> | undefined {
@@ -72,12 +98,14 @@ function toData(source: ConfigSource, diagnostics: Diagnostic[]): Record<string,
   };
   if (source.doc.contents === null || source.text.trim() === "")
     return problem("config-empty", "config file is empty", "start from `netra-start init`, or add `version: 1` and a `stages:` mapping");
+  const bomb = findAliasBomb(source.doc);
+  if (bomb) return void diagnostics.push(aliasLimit(source, bomb));
   let data: unknown;
   try {
-    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // yaml's own alias limit stays as a safety net; findAliasBomb counts at least as much.
+    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
   } catch (error) {
-    if (error instanceof ReferenceError)
-      return problem("yaml-alias-limit", `too many alias expansions (over ${MAX_ALIAS_COUNT}): ${error.message}`, "use fewer YAML aliases (*name); this limit protects against alias bombs");
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) return void diagnostics.push(aliasLimit(source, undefined));
     throw error;
   }
   if (!isPlainObject(data))
@@ -85,12 +113,26 @@ function toData(source: ConfigSource, diagnostics: Diagnostic[]): Record<string,
   return data;
 }
 
+// At the alias that took the count past the limit (the file's start if only yaml's own check caught it).
+function aliasLimit(source: ConfigSource, bomb: AliasBomb | undefined): Diagnostic {
+  const at = bomb ? toLocation(source, bomb.alias) : { line: 1, col: 1, length: 0 };
+  return {
+    severity: "error",
+    code: "yaml-alias-limit",
+    file: source.file,
+    ...at,
+    path: "",
+    message: `too many alias expansions (over ${MAX_ALIAS_EXPANSIONS})${bomb ? `: this alias brings them to ${bomb.expansions}` : ""}`,
+    hint: "use fewer YAML aliases (*name), or write the values out; this limit protects against alias bombs",
+  };
+}
+
 // The schema and the reference check can both flag one spot (e.g. a non-string in
 // depends_on); say it once.
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
-    const key = `${d.line}:${d.col}:${d.code}:${d.message}`;
+    const key = diagnosticKey(d);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -7,6 +7,15 @@ const DURATION = new RegExp(DURATION_PATTERN);
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 
+/**
+ * The longest duration a config or option may name. Node's timers hold at most
+ * 2^31-1 ms (about 24.8 days) and fire after 1 ms for anything longer, so an unchecked
+ * `interval: 1000h` probed in a busy loop; 24 h is far below that and far above any
+ * startup step's timeout, backoff or circuit recovery.
+ */
+export const MAX_DURATION_MS = 24 * UNIT_MS.h;
+export const MAX_DURATION_TEXT = "24h";
+
 /** Milliseconds, or undefined when the text is not a duration. */
 export function parseDuration(value: string | number): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? Math.round(value * 1000) : undefined;

@@ -1,5 +1,6 @@
 // Finding and reading the config file: the only I/O in the config stage. Every failure
 // becomes a diagnostic that says where netra-start looked.
+import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, readSync, fstatSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "./diagnostic.js";
@@ -79,10 +80,32 @@ export function readConfig(location: ConfigLocation): ReadResult {
     if (bytes.includes(0))
       return { ok: false, diagnostic: fileProblem(location, "config-binary", "config file is binary (it contains NUL bytes), not YAML text", "check that -c names the right file") };
     const text = bytes.toString("utf8");
-    if (text.includes("\uFFFD"))
-      return { ok: false, diagnostic: fileProblem(location, "config-encoding", "config file is not valid UTF-8", "save the file as UTF-8") };
+    // Decoding replaces bad bytes with U+FFFD, which valid UTF-8 may also hold: ask the bytes.
+    if (!isUtf8(bytes)) {
+      const at = firstInvalidUtf8(text, bytes);
+      const diagnostic = fileProblem(location, "config-encoding", `config file is not valid UTF-8 (byte ${at.offset + 1} is not part of a UTF-8 character)`, "save the file as UTF-8");
+      return { ok: false, diagnostic: { ...diagnostic, line: at.line, col: at.col, length: 1 } };
+    }
     return { ok: true, text, bytes };
   } finally {
     closeSync(fd);
   }
+}
+
+// Where the first invalid byte is: walk the decoded text beside the bytes, and stop at a
+// U+FFFD that the bytes do not spell (EF BF BD). A newline is never part of a bad
+// sequence, so lines counted in the decoded text are the file's lines.
+function firstInvalidUtf8(text: string, bytes: Buffer): { offset: number; line: number; col: number } {
+  let offset = 0;
+  let line = 1;
+  let col = 1;
+  for (const char of text) {
+    if (char === "\uFFFD" && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) break;
+    offset += Buffer.byteLength(char);
+    if (char === "\n") {
+      line++;
+      col = 1;
+    } else col++;
+  }
+  return { offset, line, col };
 }

@@ -10,6 +10,7 @@ import { UnsetVariables } from "./unset-variables.js";
 import { checkHostPort, checkHttpUrl, parseBoolean, parsePort, type Parsed } from "./typed-values.js";
 import { diagnosticAt, type ConfigSource } from "./source.js";
 import { compileLogPattern } from "./log-pattern.js";
+import { collidingStageNames, outputEnvName } from "./output-names.js";
 import { didYouMean } from "./suggest.js";
 import type { Command, Config, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
 import { DEFAULT_SETTINGS, DEFAULT_STAGE, type Priority, type RestartPolicy, type StageKind } from "./types.js";
@@ -190,6 +191,8 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
   }
 
   r.reportUnsetVariables();
+  checkOutputPrefixes(r, stages.map((s) => s.name));
+
   const config: Config = {
     path: input.configPath,
     dir,
@@ -309,6 +312,18 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
     restart: (s.restart as RestartPolicy | undefined) ?? DEFAULT_STAGE.restart,
     killTimeoutMs: ms(s.kill_timeout, DEFAULT_STAGE.killTimeoutMs),
   };
+}
+
+// `a-b` and `a_b` would hand dependents the same NETRA_A_B_* variables: one stage's
+// outputs would silently replace the other's.
+function checkOutputPrefixes(r: Resolver, names: readonly string[]): void {
+  for (const [first, second] of collidingStageNames(names))
+    r.report(() => r.where(["stages", second]), {
+      code: "output-name-collision",
+      message: `stage "${second}" and stage "${first}" both pass their outputs as ${outputEnvName(second, "")}*`,
+      hint: `rename one of them; - and _ are the same in variable names`,
+      key: true,
+    });
 }
 
 function checkDependency(r: Resolver, name: string, dep: string, i: number, allNames: ReadonlySet<string>, isEnabled: (name: string) => boolean): boolean {

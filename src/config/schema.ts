@@ -7,9 +7,17 @@
 //
 // `x-expected` is an annotation read by the error translator: when a value matches no
 // branch of an anyOf/oneOf, the diagnostic says "expected <x-expected>".
-import { DURATION_PATTERN, SIZE_PATTERN } from "./duration.js";
+import { DURATION_PATTERN, MAX_DURATION_TEXT, SIZE_PATTERN } from "./duration.js";
+import { MAX_CONCURRENCY } from "./types.js";
 
 export const STAGE_NAME_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
+/**
+ * Longest stage name: a DNS label's limit (RFC 1035), as compose and Kubernetes use for
+ * service names. A stage's name becomes a file name (`logs/<run>/<stage>.log`, its
+ * outputs file), a prefix of environment variables and a column in every report: 63
+ * keeps all of them readable and far below the file system's 255-byte name limit.
+ */
+export const MAX_STAGE_NAME_LENGTH = 63;
 export const PRIORITIES = ["critical", "high", "medium", "low"] as const;
 export const KINDS = ["task", "service"] as const;
 export const RESTART_POLICIES = ["no", "on-failure", "always"] as const;
@@ -20,9 +28,11 @@ function anyCase(words: readonly string[]): string {
   return `^(${spelled.join("|")})$`;
 }
 
-const duration = {
+// Every duration of the config is this one object: check-durations.ts finds them by
+// identity to hold each to MAX_DURATION_MS (a regex cannot say "at most 24h" readably).
+export const duration = {
   "x-expected": "a duration like 250ms, 5s, 2m, 1h or a number of seconds",
-  description: "A duration: 250ms, 5s, 2m, 1h, or a bare number of seconds.",
+  description: `A duration: 250ms, 5s, 2m, 1h, or a bare number of seconds; at most ${MAX_DURATION_TEXT}.`,
   anyOf: [
     { type: "number", minimum: 0 },
     { type: "string", pattern: DURATION_PATTERN, "x-expected": "a duration like 250ms, 5s, 2m, 1h or a number of seconds" },
@@ -86,7 +96,7 @@ const healthFields = {
     log: { type: "string", minLength: 1, description: "A regular expression in RE2 syntax (no backreferences or lookaround), matched against each line of the stage's output." },
     interval: duration,
     timeout: duration,
-    retries: { type: "integer", minimum: 0 },
+    retries: { type: "integer", minimum: 0, maximum: 1000 },
     start_period: duration,
   },
 };
@@ -139,7 +149,7 @@ const defaultableProperties = {
     properties: {
       initial: duration,
       max: duration,
-      factor: { type: "number", minimum: 1 },
+      factor: { type: "number", minimum: 1, maximum: 100 },
       jitter: { type: "boolean" },
     },
   },
@@ -147,7 +157,7 @@ const defaultableProperties = {
     type: "object",
     additionalProperties: false,
     properties: {
-      threshold: { type: "integer", minimum: 1 },
+      threshold: { type: "integer", minimum: 1, maximum: 1000 },
       recovery: duration,
     },
   },
@@ -182,22 +192,26 @@ const settings = {
   type: "object",
   additionalProperties: false,
   properties: {
-    concurrency: { type: "integer", minimum: 1, maximum: 1024 },
+    concurrency: { type: "integer", minimum: 1, maximum: MAX_CONCURRENCY },
     degraded: { enum: ["allow", "fail"] },
     rollback: { type: "boolean" },
     retention: {
       type: "object",
       additionalProperties: false,
       properties: {
-        runs: { type: "integer", minimum: 1 },
-        days: { type: "number", exclusiveMinimum: 0 },
+        runs: { type: "integer", minimum: 1, maximum: 1_000_000 },
+        days: { type: "number", exclusiveMinimum: 0, maximum: 36_500 },
       },
     },
     secrets: { ...stringList, description: "Names of environment variables whose values are redacted everywhere." },
   },
 };
 
-const stageNames = { pattern: STAGE_NAME_PATTERN, "x-expected": "a stage name: lowercase letters, digits, - and _, starting with a letter or digit" };
+const stageNames = {
+  pattern: STAGE_NAME_PATTERN,
+  maxLength: MAX_STAGE_NAME_LENGTH,
+  "x-expected": `a stage name: at most ${MAX_STAGE_NAME_LENGTH} lowercase letters, digits, - and _, starting with a letter or digit`,
+};
 
 export const configSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",

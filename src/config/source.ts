@@ -1,6 +1,7 @@
 // A parsed config file: the YAML document with node ranges, and the means to turn a key
 // path into a line:col. Everything that reports a position goes through `locate`.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "./yaml.js";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "./yaml.js";
+import { inspectDocument, MAX_NESTING_DEPTH } from "./document-walk.js";
 import type { Diagnostic, PathSegment, Severity } from "./diagnostic.js";
 import { formatPath } from "./diagnostic.js";
 
@@ -22,6 +23,9 @@ const YAML_ERRORS: Record<string, { message?: string; hint: string }> = {
   DUPLICATE_KEY: { message: "duplicate key", hint: "each key may appear once in a mapping; remove or rename one" },
   TAB_AS_INDENT: { message: "tab character used for indentation", hint: "indent YAML with spaces" },
   MISSING_CHAR: { hint: "close the quote or bracket that was opened" },
+  UNCLOSED_QUOTE: { message: "unclosed quote: the string that opens here runs to the end of the file", hint: "close the quote on this line; inside a string, write \\\" or use the other kind of quote" },
+  TOO_DEEP: { hint: "a config needs a few levels; check for a runaway [ or { or generated text" },
+  RESOURCE_EXHAUSTION: { message: "the document is too complex to parse", hint: "check for runaway nesting or repetition" },
   BAD_INDENT: { hint: "align the key with its siblings, using spaces" },
   MULTIPLE_DOCS: { message: "the file holds more than one YAML document", hint: "remove the `---` separators: netra-start reads one document" },
   BLOCK_AS_IMPLICIT_KEY: { hint: "check the indentation and a missing `:` on the line above" },
@@ -52,8 +56,18 @@ export function parseSource(file: string, text: string): { source: ConfigSource;
       length: Math.max(1, err.pos[1] - err.pos[0]),
     });
   };
-  for (const err of doc.errors) report("error", err);
-  for (const key of findDuplicateKeys(doc.contents)) {
+  const shape = inspectDocument(doc.contents);
+  for (const err of doc.errors) {
+    // yaml's composer recursed until the stack ran out; the nesting is the honest cause.
+    if (err.code === "RESOURCE_EXHAUSTION" && shape.tooDeep) continue;
+    const quote = err.code === "MISSING_CHAR" ? unclosedQuoteStart(doc, err.pos[0]) : undefined;
+    report("error", quote ? { code: "UNCLOSED_QUOTE", message: err.message, pos: quote } : err);
+  }
+  if (shape.tooDeep) {
+    const range = shape.tooDeep.range as [number, number, number];
+    report("error", { code: "TOO_DEEP", message: `nested more than ${MAX_NESTING_DEPTH} levels deep`, pos: [range[0], range[0] + 1] });
+  }
+  for (const key of shape.duplicateKeys) {
     const range = key.range as [number, number, number];
     report("error", { code: "DUPLICATE_KEY", message: "Map keys must be unique", pos: [range[0], range[1]] });
   }
@@ -61,31 +75,27 @@ export function parseSource(file: string, text: string): { source: ConfigSource;
   return { source, diagnostics };
 }
 
+// yaml reports a missing closing quote at the end of the file, where the string it opened
+// finally ran out; the user needs the line where the quote opens.
+function unclosedQuoteStart(doc: Document.Parsed, end: number): [number, number] | undefined {
+  let found: [number, number] | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+      if (quoted && node.range && node.range[1] === end) {
+        found = [node.range[0], node.range[0] + 1];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 function hintFor(_code: string, message: string): string | undefined {
   if (/must .*end with a [\]}]/.test(message)) return "close the [ or { opened on an earlier line";
   if (/Nested mappings are not allowed in compact mappings/.test(message)) return 'a plain value cannot contain ": " — put the whole value in quotes';
   return undefined;
-}
-
-// Every key that repeats an earlier key of the same mapping, in one pass over the document.
-function findDuplicateKeys(root: unknown): Node[] {
-  const duplicates: Node[] = [];
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (isMap(node)) {
-      const seen = new Set<string>();
-      for (const pair of node.items) {
-        if (isScalar(pair.key)) {
-          const key = String(pair.key.value);
-          if (seen.has(key)) duplicates.push(pair.key);
-          seen.add(key);
-        }
-        stack.push(pair.value);
-      }
-    } else if (isSeq(node)) stack.push(...node.items);
-  }
-  return duplicates;
 }
 
 // The key text starting at an offset (`api:` → "api"), for duplicate-key messages.

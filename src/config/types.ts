@@ -103,6 +103,9 @@ export const DEFAULT_STAGE = {
   health: { intervalMs: 1000, timeoutMs: 5000, retries: 10, startPeriodMs: 0 },
 } as const;
 
+/** Most stages running at once, for settings.concurrency and `up -j`: more is a fork bomb, not a startup. */
+export const MAX_CONCURRENCY = 1024;
+
 export const DEFAULT_SETTINGS: Settings = {
   concurrency: 8,
   degraded: "allow",

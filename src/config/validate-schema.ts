@@ -16,13 +16,18 @@ let fullValidator: Validate | undefined;
 // Both validators are compiled from schema.ts at build time (scripts/build-validator.mjs).
 // The compact check answers valid or not; only a config that fails it loads the full
 // validator (~450 KB of code, 30–45 ms to compile on first call) for every error.
-export function validateAgainstSchema(source: ConfigSource, data: unknown): Diagnostic[] {
+/** Builds the diagnostic for a key path of the validated data. */
+export type Diagnose = (path: PathSegment[], fields: Parameters<typeof diagnosticAt>[2]) => Diagnostic;
+
+// `diagnose` places each problem in the file: by default at the same key path; a
+// profile's merged config (check-profiles.ts) maps its paths back to where they are written.
+export function validateAgainstSchema(source: ConfigSource, data: unknown, diagnose: Diagnose = (path, fields) => diagnosticAt(source, path, fields)): Diagnostic[] {
   if (check(data)) return [];
   fullValidator ??= createRequire(import.meta.url)("./schema-validator.cjs") as Validate;
   const validate = fullValidator;
   if (validate(data)) return [];
   const errors = resolveUnions(validate.errors ?? []);
-  return dropMissingWhenMisspelt(errors.map((e) => translate(source, data, e)));
+  return dropMissingWhenMisspelt(errors.map((e) => translate(diagnose, data, e)));
 }
 
 // Of a failed anyOf/oneOf, keep the errors of the one branch whose type fits the value
@@ -112,13 +117,13 @@ function requiredKeys(branches: SchemaNode[]): string[] {
   return branches.flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : []));
 }
 
-function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnostic {
+function translate(diagnose: Diagnose, data: unknown, e: ErrorObject): Diagnostic {
   const path = toPath(data, e.instancePath);
   const parent = (e.parentSchema ?? {}) as SchemaNode;
   const expected = typeof parent["x-expected"] === "string" ? (parent["x-expected"] as string) : undefined;
   const params = e.params as Record<string, unknown>;
   const at = (fields: { code: string; message: string; hint?: string; key?: boolean }, where = path) =>
-    diagnosticAt(source, where, fields);
+    diagnose(where, fields);
 
   switch (e.keyword) {
     case "additionalProperties": {
@@ -131,8 +136,11 @@ function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnos
       return at({ code: "missing-key", message: `missing required key "${String(params.missingProperty)}"`, key: true });
     case "propertyNames": {
       const name = String(params.propertyName);
-      const rule = ((parent.propertyNames as SchemaNode | undefined)?.["x-expected"] as string | undefined) ?? "a valid name";
-      return at({ code: "invalid-name", message: `invalid name "${name}"`, hint: `use ${rule}`, key: true }, [...path, name]);
+      const rule = (parent.propertyNames ?? {}) as SchemaNode;
+      const maxLength = typeof rule.maxLength === "number" ? rule.maxLength : Infinity;
+      if ([...name].length > maxLength)
+        return at({ code: "name-too-long", message: `${path[path.length - 1] === "stages" ? "stage name" : "name"} "${shorten(name)}" is too long (${[...name].length} characters; at most ${maxLength})`, hint: `shorten it to ${maxLength} characters or fewer`, key: true }, [...path, name]);
+      return at({ code: "invalid-name", message: `invalid name "${name}"`, hint: `use ${(rule["x-expected"] as string | undefined) ?? "a valid name"}`, key: true }, [...path, name]);
     }
     case "type":
       return at({ code: "wrong-type", message: `expected ${typeWords(params.type)}, got ${describeValue(e.data)}`, hint: quoteHint(params.type, e.data) });
@@ -151,7 +159,7 @@ function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnos
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
-      return at({ code: "out-of-range", message: `must be ${String(params.comparison)} ${String(params.limit)}, got ${describeValue(e.data)}` });
+      return at({ code: "out-of-range", message: `must be ${String(params.comparison)} ${String(params.limit)}, got ${describeValue(e.data)}`, hint: rangeHint(parent) });
     case "minItems":
     case "minLength":
     case "minProperties":
@@ -160,7 +168,7 @@ function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnos
       return at({ code: "duplicate-item", message: `${describeValue((e.data as unknown[])[Number(params.j)])} is listed twice`, hint: "remove the repeated entry" }, [...path, Number(params.j)]);
     case "anyOf":
     case "oneOf":
-      return translateUnion(source, path, e, expected);
+      return translateUnion(diagnose, path, e, expected);
     default:
       return at({ code: "invalid-value", message: e.message ?? "invalid value" });
   }
@@ -168,21 +176,21 @@ function translate(source: ConfigSource, data: unknown, e: ErrorObject): Diagnos
 
 // "exactly one of" unions made of `required` branches (command/module, health probes)
 // read best as "missing X" or "X and Y cannot be used together".
-function translateUnion(source: ConfigSource, path: PathSegment[], e: ErrorObject, expected: string | undefined): Diagnostic {
+function translateUnion(diagnose: Diagnose, path: PathSegment[], e: ErrorObject, expected: string | undefined): Diagnostic {
   const branches = e.schema as SchemaNode[];
   const keys = requiredKeys(branches);
   const passing = (e.params as { passingSchemas?: number[] | null }).passingSchemas;
   if (keys.length === branches.length && keys.length > 0) {
     const present = keys.filter((k) => e.data && typeof e.data === "object" && k in (e.data as object));
     if (present.length > 1 || passing) {
-      return diagnosticAt(source, [...path, present[1] ?? keys[1] ?? ""], {
+      return diagnose([...path, present[1] ?? keys[1] ?? ""], {
         code: "conflicting-keys",
         message: `${present.map((k) => `"${k}"`).join(" and ")} cannot be used together`,
         hint: `use ${expected ?? `one of ${keys.join(", ")}`}`,
         key: true,
       });
     }
-    return diagnosticAt(source, path, {
+    return diagnose(path, {
       code: "missing-key",
       message: `missing ${orList(keys.map((k) => `"${k}"`))}`,
       hint: `add ${expected ?? `one of ${keys.join(", ")}`}`,
@@ -192,7 +200,7 @@ function translateUnion(source: ConfigSource, path: PathSegment[], e: ErrorObjec
   // A string allowed only for a ${VAR} reference (`enabled`, `requires.ports`) is no
   // reason to suggest quoting a plain value.
   const stringBranch = branches.some((b) => b.type === "string" && b.pattern !== REFERENCE_PATTERN);
-  return diagnosticAt(source, path, {
+  return diagnose(path, {
     code: "wrong-type",
     message: `expected ${expected ?? "a different value"}, got ${describeValue(e.data)}`,
     hint: stringBranch ? quoteHint("string", e.data) : undefined,
@@ -205,6 +213,24 @@ function quoteHint(expectedType: unknown, data: unknown): string | undefined {
   const wantsString = String(expectedType).split(",").includes("string");
   if (!wantsString || (typeof data !== "boolean" && typeof data !== "number")) return undefined;
   return `quote it to make it a string: "${String(data)}"`;
+}
+
+// "use a whole number from 1 to 1000": the whole allowed range, whichever end was crossed.
+function rangeHint(schema: SchemaNode): string | undefined {
+  const what = schema.type === "integer" ? "a whole number" : "a number";
+  const num = (value: unknown) => (typeof value === "number" ? value : undefined);
+  const [min, above, max] = [num(schema.minimum), num(schema.exclusiveMinimum), num(schema.maximum)];
+  if (min !== undefined && max !== undefined) return `use ${what} from ${min} to ${max}`;
+  if (above !== undefined && max !== undefined) return `use ${what} above ${above} and at most ${max}`;
+  if (min !== undefined) return `use ${what} of at least ${min}`;
+  if (above !== undefined) return `use ${what} above ${above}`;
+  if (max !== undefined) return `use ${what} of at most ${max}`;
+  return undefined;
+}
+
+// A 300-character name repeated in full would drown the message.
+function shorten(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
 function typeWords(type: unknown): string {

@@ -15,6 +15,7 @@ export type AttemptFailure =
   | { reason: "module-error"; message: string }
   /** key null: the stage's outputs together (or its outputs file) are too large. */
   | { reason: "outputs-too-large"; stage: string; key: string | null; variable: string | null; bytes: number; limitBytes: number }
+  | { reason: "output-collision"; message: string }
   | { reason: "circuit-open"; until: string; reset: string | undefined }
   | { reason: "cancelled" };
 
@@ -49,6 +50,7 @@ function describe(failure: AttemptFailure): string {
     case "exited-early":
       return `exited before it was ready (${failure.signal ? `signal ${failure.signal}` : `exit code ${failure.exitCode}`})`;
     case "module-error":
+    case "output-collision":
       return failure.message;
     case "outputs-too-large":
       return describeOutputsTooLarge(failure);
@@ -65,7 +67,8 @@ function describe(failure: AttemptFailure): string {
  *  that printed 5 MiB of output will print them again). */
 export function isRetryable(failure: AttemptFailure): boolean {
   if (failure.reason === "requires") return failure.retryable;
-  return failure.reason !== "cancelled" && failure.reason !== "circuit-open" && failure.reason !== "outputs-too-large";
+  // The same command writes the same keys again.
+  return failure.reason !== "cancelled" && failure.reason !== "circuit-open" && failure.reason !== "outputs-too-large" && failure.reason !== "output-collision";
 }
 
 function formatMs(ms: number): string {

@@ -2,6 +2,7 @@
 // them as NETRA_<STAGE>_<KEY>. Outputs flow to every stage downstream, not only direct
 // dependents: a value loaded by `config` is usually needed three stages later.
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { outputEnvName } from "../config/output-names.js";
 import type { Stage } from "../config/types.js";
 import { isSecretName, type Redactor } from "../redact/redactor.js";
 import { oversizedFile, oversizedOutputs, type OutputsTooLarge } from "./output-limits.js";
@@ -30,9 +31,7 @@ export function readOutputs(file: string): Record<string, string> {
   }
 }
 
-export function outputEnvName(stage: string, key: string): string {
-  return `NETRA_${stage}_${key}`.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
-}
+export { outputEnvName };
 
 export function outputsToEnv(byStage: ReadonlyMap<string, Record<string, string>>): Record<string, string> {
   const env: Record<string, string> = {};
@@ -69,16 +68,23 @@ export function learnOutputs(
   return { outputs, secretKeys, learned, tooLarge };
 }
 
+// Saved only when no output lands on a variable another output already sets: a stage's
+// two keys (`a-b`, `a_b`), or a key of another ready stage (`a` with `B_X` against `a-b`
+// with `X`, both NETRA_A_B_X). Which value a dependent got would depend on timing.
 export function saveOutputs(
   stage: Stage,
   file: string,
   moduleOutputs: Record<string, string> | undefined,
   ctx: { state: RunState; redactor: Redactor; secretNames: readonly string[] },
-): { outputs: Record<string, string>; learned: boolean; tooLarge: OutputsTooLarge | undefined } {
+): { outputs: Record<string, string>; learned: boolean; tooLarge: OutputsTooLarge | undefined; collision: string | undefined } {
   const { outputs, secretKeys, learned, tooLarge } = learnOutputs(stage.name, file, moduleOutputs, ctx);
+  if (tooLarge) return { outputs, learned, tooLarge, collision: undefined };
+  const others = ctx.state.stages.filter((e) => e.stage.name !== stage.name).map((e) => ({ stage: e.stage.name, outputs: e.outputs }));
+  const collision = findOutputCollision(stage.name, outputs, others);
+  if (collision) return { outputs: {}, learned, tooLarge: undefined, collision };
   const keys = Object.keys(outputs);
-  if (keys.length > 0 && !tooLarge) ctx.state.report({ type: "outputs-saved", stage: stage.name, file, keys, secretKeys });
-  return { outputs, learned, tooLarge };
+  if (keys.length > 0) ctx.state.report({ type: "outputs-saved", stage: stage.name, file, keys, secretKeys });
+  return { outputs, learned, tooLarge: undefined, collision: undefined };
 }
 
 function fileSize(file: string): number {
@@ -87,4 +93,19 @@ function fileSize(file: string): number {
   } catch {
     return 0;
   }
+}
+/** Says which two outputs would set the same variable, or undefined when none do. */
+export function findOutputCollision(stage: string, outputs: Record<string, string>, others: readonly { stage: string; outputs: Record<string, string> }[]): string | undefined {
+  const taken = new Map<string, { stage: string; key: string }>();
+  for (const other of others) for (const key of Object.keys(other.outputs)) taken.set(outputEnvName(other.stage, key), { stage: other.stage, key });
+  const own = new Map<string, string>();
+  for (const key of Object.keys(outputs)) {
+    const name = outputEnvName(stage, key);
+    const earlier = own.get(name);
+    if (earlier !== undefined) return `outputs "${earlier}" and "${key}" of stage "${stage}" both become ${name}; rename one of them`;
+    own.set(name, key);
+    const holder = taken.get(name);
+    if (holder) return `output "${key}" of stage "${stage}" and output "${holder.key}" of stage "${holder.stage}" both become ${name}; rename one of them`;
+  }
+  return undefined;
 }

@@ -56,6 +56,7 @@ function redactFailure(failure: AttemptFailure, r: (text: string) => string): At
   switch (failure.reason) {
     case "spawn-error":
     case "module-error":
+    case "output-collision":
       return { ...failure, message: r(failure.message) };
     case "health":
       return { ...failure, detail: r(failure.detail) };

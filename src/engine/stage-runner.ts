@@ -190,6 +190,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     const saved = saveOutputs(stage, outputFile, hosted?.outputs, ctx);
     if (saved.learned) log.redactAgain();
     if (saved.tooLarge) return { ok: false, failure: saved.tooLarge, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: 0 };
+    if (saved.collision) return { ok: false, failure: { reason: "output-collision", message: saved.collision }, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: 0 };
     return { ok: true, outputs: saved.outputs, service: undefined, cleanup: effective.cleanup };
   }
   return awaitServiceReady(stage, module, ctx, env, run, log, () => logMatched);
@@ -216,7 +217,7 @@ async function awaitServiceReady(
     run.stop();
     await run.outcome;
     // Cut short by `timeout` (not by the run): that is the failure, whatever was waited on.
-    const timedOut = limit.expired() && !ctx.signal.aborted && failure.reason !== "outputs-too-large";
+    const timedOut = limit.expired() && !ctx.signal.aborted && failure.reason !== "outputs-too-large" && failure.reason !== "output-collision";
     return { ok: false, failure: timedOut ? { reason: "timeout", timeoutMs: stage.timeoutMs } : failure, tail: run.lines.lastLines().map((l) => ctx.redactor.redact(l)), exitCode: undefined };
   };
   try {
@@ -227,6 +228,7 @@ async function awaitServiceReady(
     const saved = saveOutputs(stage, env.NETRA_OUTPUT as string, started.outputs, ctx);
     if (saved.learned) log.redactAgain();
     if (saved.tooLarge) return await stopAndFail(saved.tooLarge);
+    if (saved.collision) return await stopAndFail({ reason: "output-collision", message: saved.collision });
     return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: started.stage.cleanup };
   } finally {
     limit.clear();

@@ -38,3 +38,25 @@ describe("suggestions", () => {
     expect(formatPath(["stages", "My API"])).toBe('stages["My API"]');
   });
 });
+
+describe("document limits", () => {
+  // dist/config/yaml.js is the bundled yaml package that src imports as ./yaml.js.
+  const load = async () => ({ walk: await import("../../dist/config/document-walk.js"), yaml: await import("yaml") });
+
+  it("finds the first node nested deeper than the limit, without recursing", async () => {
+    const { walk, yaml } = await load();
+    const doc = yaml.parseDocument(`a: ${"[".repeat(70)}${"]".repeat(70)}\nb: { c: 1, c: 2 }\n`, { uniqueKeys: false });
+    const shape = walk.inspectDocument(doc.contents);
+    expect(shape.tooDeep?.range?.[0]).toBe(3 + walk.MAX_NESTING_DEPTH - 1);
+    expect(shape.duplicateKeys.map((k) => k.range?.[0])).toEqual([155]);
+  });
+
+  it("counts alias expansions in file order, nested ones each time, and names the alias that crosses the limit", async () => {
+    const { walk, yaml } = await load();
+    const doc = yaml.parseDocument("a: &a [x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b]\n") as never;
+    expect(walk.findAliasBomb(doc, 100)).toBeUndefined();
+    const bomb = walk.findAliasBomb(doc, 8);
+    expect(bomb).toMatchObject({ expansions: 11 }); // 3 in b, 4 per *b (itself and the three in b)
+    expect((bomb?.alias as { range?: number[] }).range?.[0]).toBe(40); // the second *b
+  });
+});

@@ -4,7 +4,8 @@ import { backoffDelay } from "../../src/engine/backoff.js";
 import { admit, afterRun, CLOSED } from "../../src/engine/circuit-breaker.js";
 import { describeFailure } from "../../src/engine/failure.js";
 import { formatBytes, MAX_OUTPUT_BYTES, MAX_STAGE_OUTPUTS_BYTES, oversizedOutputs } from "../../src/engine/output-limits.js";
-import { outputEnvName, outputsToEnv, parseOutputs } from "../../src/engine/outputs.js";
+import { findOutputCollision, outputEnvName, outputsToEnv, parseOutputs } from "../../src/engine/outputs.js";
+import { collidingStageNames } from "../../src/config/output-names.js";
 import { Heap } from "../../src/util/heap.js";
 import { Redactor, secretsFromEnv } from "../../src/redact/redactor.js";
 
@@ -63,6 +64,14 @@ describe("outputs", () => {
   it("names them NETRA_<STAGE>_<KEY>, upper-cased, other characters as _", () => {
     expect(outputEnvName("load-config", "db.url")).toBe("NETRA_LOAD_CONFIG_DB_URL");
     expect(outputsToEnv(new Map([["a", { X: "1" }]]))).toEqual({ NETRA_A_X: "1" });
+  });
+  it("finds two outputs that would set one variable: in one stage, or against another stage", () => {
+    expect(findOutputCollision("s", { "a-b": "1", a_b: "2" }, [])).toBe('outputs "a-b" and "a_b" of stage "s" both become NETRA_S_A_B; rename one of them');
+    expect(findOutputCollision("a-b", { X: "1" }, [{ stage: "a", outputs: { B_X: "2" } }])).toBe('output "X" of stage "a-b" and output "B_X" of stage "a" both become NETRA_A_B_X; rename one of them');
+    expect(findOutputCollision("a-b", { X: "1", Y: "2" }, [{ stage: "a", outputs: { B: "3", B_Z: "4" } }])).toBeUndefined();
+  });
+  it("pairs stage names whose outputs share a prefix, keeping the one written first", () => {
+    expect(collidingStageNames(["a-b", "c", "a_b", "a", "c_"])).toEqual([["a-b", "a_b"]]);
   });
 });
 

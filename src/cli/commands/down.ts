@@ -16,14 +16,13 @@ import { loadConfigOrExit } from "../load-config.js";
 import { createRunSink, openRunContext } from "../run-context.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { err, out } from "../io.js";
-import { parseWait } from "./up.js";
 import { childOf } from "../../util/inside-dir.js";
 import { logsDir } from "../../store/state-dir.js";
 
-export async function run(_args: string[], options: CommonOptions & { run?: string; waitLock?: string; undo?: boolean; forceUnlock?: boolean }): Promise<number> {
+export async function run(_args: string[], options: CommonOptions & { run?: string; /** ms, from commander (options.ts) */ waitLock?: number; undo?: boolean; forceUnlock?: boolean }): Promise<number> {
   const loaded = loadConfigOrExit(options);
   const { config } = loaded;
-  const ctx = await openRunContext(loaded, options, "down", { waitMs: parseWait(options.waitLock), forceUnlock: options.forceUnlock, hint: "stop that run first (Ctrl-C tears it down), or pass --wait-lock 30s" });
+  const ctx = await openRunContext(loaded, options, "down", { waitMs: options.waitLock ?? 0, forceUnlock: options.forceUnlock, hint: "stop that run first (Ctrl-C tears it down), or pass --wait-lock 30s" });
   const { db, stateDir } = ctx;
   try {
     const target = findRun(db, options.run);

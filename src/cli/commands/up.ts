@@ -2,7 +2,6 @@
 // recording everything, apply retention, exit with the run's code.
 import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { parseDuration } from "../../config/duration.js";
 import type { EventSink } from "../../engine/event-sink.js";
 import { INTERNAL_ERROR_EXIT, newRunId, startRun, type RunHandle } from "../../engine/run.js";
 import type { InterruptSignal } from "../../engine/run-state.js";
@@ -24,29 +23,17 @@ import { ExitCode, UsageError } from "../exit.js";
 import { debugEnabled, err, out } from "../io.js";
 
 export interface UpOptions extends CommonOptions {
-  concurrency?: string;
+  /** Parsed and bounded by commander (options.ts). */
+  concurrency?: number;
   rollback?: boolean;
   allowDegraded?: boolean;
   check?: boolean;
   dryRun?: boolean;
   junit?: string;
-  waitLock?: string;
+  /** Milliseconds, parsed and bounded by commander (options.ts). */
+  waitLock?: number;
   resetCircuits?: boolean;
   forceUnlock?: boolean;
-}
-
-function parseConcurrency(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`-j/--concurrency must be a whole number ≥ 1, got "${value}"`);
-  return n;
-}
-
-export function parseWait(value: string | undefined): number {
-  if (value === undefined) return 0;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new UsageError(`--wait-lock takes a duration like 30s or 2m, got "${value}"`);
-  return ms;
 }
 
 export async function run(names: string[], options: UpOptions): Promise<number> {
@@ -54,9 +41,9 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   const { config, analysis } = loaded;
   const selection = selectStages(config, names);
   if (!selection.ok) throw new UsageError(`unknown stage "${selection.unknown}"`, selection.hint ?? "run `netra-start plan` to list the stages");
-  const concurrency = parseConcurrency(options.concurrency, config.settings.concurrency);
+  const concurrency = options.concurrency ?? config.settings.concurrency;
   const mode = resolveOutputMode(options.output);
-  const waitMs = parseWait(options.waitLock);
+  const waitMs = options.waitLock ?? 0;
 
   if (options.dryRun) {
     const plan = buildPlan(selection.stages);

@@ -7,7 +7,7 @@ import { out } from "../io.js";
 import { dataFormat, printJson } from "../data-format.js";
 
 export async function run(_args: string[], options: CommonOptions & { format?: string }): Promise<number> {
-  const analysis = analyzeConfig({ config: options.config, profile: options.profile });
+  const analysis = analyzeConfig({ config: options.config, profile: options.profile, allProfiles: true });
   const failed = hasErrors(analysis.diagnostics);
   if (dataFormat(options) === "json") {
     printJson({ valid: !failed, file: analysis.location.shown, diagnostics: analysis.diagnostics });
@@ -15,7 +15,9 @@ export async function run(_args: string[], options: CommonOptions & { format?: s
     printDiagnostics(analysis.diagnostics, analysis.text, out);
     if (!failed && analysis.config) {
       const { stages, profile } = analysis.config;
-      out(`${analysis.location.shown} is valid: ${stages.length} stage${stages.length === 1 ? "" : "s"}${profile ? ` (profile ${profile})` : ""}`);
+      const others = profile ? [] : (analysis.profilesChecked ?? []);
+      const profiles = profile ? ` (profile ${profile})` : others.length > 0 ? ` (and profile${others.length === 1 ? "" : "s"} ${others.join(", ")})` : "";
+      out(`${analysis.location.shown} is valid: ${stages.length} stage${stages.length === 1 ? "" : "s"}${profiles}`);
     }
   }
   return failed ? ExitCode.invalid : ExitCode.ready;
