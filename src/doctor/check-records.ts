@@ -1,10 +1,12 @@
 // What the report database says: its own health, the lock, open circuits, the last
 // failed run with hints, and flaky or slow stages. Opened read-only: doctor changes
 // nothing, and must work when the file is damaged.
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { formatDuration } from "../config/duration.js";
 import { logTail } from "../output/log-tail.js";
+import { groupMembers } from "../engine/process/process-group.js";
 import { SCHEMA_VERSION } from "../store/migrations.js";
+import { leftoverGroups, orphanedRuns } from "../store/recovery.js";
 import { holderAlive, holderRunsHere, readLock } from "../store/lock.js";
 import { databasePath, type Db } from "../store/database.js";
 import { openReadonlyFile } from "../store/read-database.js";
@@ -30,7 +32,7 @@ export function checkRecords(stateDir: string): Finding[] {
   try {
     const health = checkDatabase(db, file);
     if (health.some((f) => f.status === "fail")) return health;
-    return [...health, ...checkLock(db), ...checkCircuits(db), ...checkLastRun(db, stateDir), ...checkHistory(db)];
+    return [...health, ...checkLock(db), ...checkOrphanedRuns(db, stateDir), ...checkCircuits(db), ...checkLastRun(db, stateDir), ...checkHistory(db)];
   } finally {
     db.close();
   }
@@ -60,6 +62,32 @@ function checkLock(db: Db): Finding[] {
   if (holderAlive(holder))
     return [warn("state", `lock is held by ${who}, on another host: it cannot be checked from here`, `if that run is gone (its machine stopped), remove its lock: \`netra-start up --force-unlock\` (or \`down --force-unlock\`)`)];
   return [warn("state", `lock is stale: held by ${who}, which is no longer running`, "nothing to do: the next `up` takes it over and records that run as abandoned")];
+}
+
+// A supervisor that died (kill -9, OOM) leaves its run `running` until the next `up` or
+// `down` marks it abandoned — and may leave its stages running, holding ports and files:
+// often the very reason the next start fails. Name them, with the commands that end them.
+function checkOrphanedRuns(db: Db, stateDir: string): Finding[] {
+  return orphanedRuns(db).map((run) => {
+    const groups = leftoverGroups(db, stateDir, run.id);
+    const pids = groups.flatMap(groupMembers);
+    const what = `run ${run.id} (started ${run.startedAt}) was left unfinished: its supervisor, pid ${run.pid}, is gone`;
+    if (groups.length === 0) return warn("last run", what, "nothing is left running; the next `up` or `down` records it as abandoned, and `netra-start report` shows how far it got");
+    return fail(
+      "last run",
+      `${what}, and ${pids.length} of its processes still run (pid${pids.length === 1 ? "" : "s"} ${pids.join(", ")})`,
+      `end them and keep what was done: \`netra-start down\` (or \`kill -TERM -- ${groups.map((g) => `-${g}`).join(" ")}\`)`,
+      { details: pids.map((pid) => `${pid}: ${commandLineOf(pid)}`) },
+    );
+  });
+}
+
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ") || "?";
+  } catch {
+    return "?";
+  }
 }
 
 function checkCircuits(db: Db): Finding[] {

@@ -37,7 +37,7 @@ export interface TransitionDetails {
   pending: never;
   running: { attempt: number; maxAttempts: number };
   retrying: { nextAttempt: number; maxAttempts: number; delayMs: number };
-  ready: { attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string };
+  ready: { attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string | undefined };
   restarting: { exitCode: number | null; signal: string | null; uptimeMs: number; delayMs: number };
   failed: { attempts: number; error: string; tail: string[]; exitCode: number | undefined; reason: AttemptFailure["reason"] | "lost"; logPath: string | undefined };
   skipped: { reason: string };

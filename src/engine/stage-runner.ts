@@ -54,7 +54,7 @@ export interface ServiceHandle {
 }
 
 export type StageRunResult =
-  | { ok: true; attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string }
+  | { ok: true; attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string | undefined }
   | { ok: false; attempts: number; failure: AttemptFailure; error: string; tail: string[]; exitCode: number | undefined; logPath: string };
 
 type AttemptResult =
@@ -78,14 +78,14 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
       if (ctx.signal.aborted) return fail(attempt - first, { reason: "cancelled" }, [], undefined);
       const startedAt = Date.now();
       state.transition(ctx.index, "running", { attempt, maxAttempts });
-      log.mark(`attempt ${attempt}/${maxAttempts}`);
+      log.begin(`attempt ${attempt}/${maxAttempts}`);
       const result = await runAttempt(stage, attempt, ctx, log);
       if (result.ok) {
         // A restarted service has not succeeded by becoming ready again — only by staying
         // up (the supervisor closes its circuit after HEALTHY_RESET_MS); else a crash loop
         // would reset its circuit on every restart and never open it.
         if (!(stage.kind === "service" && first > 1)) state.setCircuit(stage, afterRun(state.circuit(stage.name), stage.circuitBreaker, true, Date.now()), "stage succeeded");
-        return { ok: true, attempts: attempt - first + 1, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: log.path };
+        return { ok: true, attempts: attempt - first + 1, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: log.written || stage.kind === "service" ? log.path : undefined };
       }
 
       const error = describeFailure(result.failure);

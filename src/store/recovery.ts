@@ -30,23 +30,33 @@ function readPgids(file: string | undefined): number[] {
 // recorded id is one this run started. The pgids file holds the ids written before the
 // database's commit, in case the supervisor died in between.
 export async function endLeftoverGroups(db: Db, stateDir: string, runId: string, graceMs: number): Promise<number[]> {
-  const recorded = (db.prepare("SELECT DISTINCT pgid FROM processes WHERE run_id = ?").all(runId) as { pgid: number }[]).map((g) => g.pgid);
-  const live = [...new Set([...recorded, ...readPgids(pgidFile(stateDir, runId))])].filter(groupAlive);
+  const live = leftoverGroups(db, stateDir, runId);
   await Promise.all(live.map((pgid) => terminateGroup(pgid, graceMs)));
   return live;
 }
 
-export async function recoverAbandonedRuns(db: Db, stateDir: string): Promise<Abandoned[]> {
-  const rows = db.prepare("SELECT id, pid, host, started_at FROM runs WHERE status = 'running' AND host = ?").all(hostname()) as {
+/** The process groups a run started that still have a live member (doctor lists them). */
+export function leftoverGroups(db: Db, stateDir: string, runId: string): number[] {
+  const recorded = (db.prepare("SELECT DISTINCT pgid FROM processes WHERE run_id = ?").all(runId) as { pgid: number }[]).map((g) => g.pgid);
+  return [...new Set([...recorded, ...readPgids(pgidFile(stateDir, runId))])].filter(groupAlive);
+}
+
+/** Runs recorded as `running` on this host whose supervisor is gone (not yet marked abandoned). */
+export function orphanedRuns(db: Db): { id: string; pid: number; startedAt: string }[] {
+  const rows = db.prepare("SELECT id, pid, host, started_at FROM runs WHERE status = 'running' AND host = ? ORDER BY started_at").all(hostname()) as {
     id: string;
     pid: number;
     host: string;
     started_at: string;
   }[];
+  return rows
+    .filter((row) => row.pid !== process.pid && !holderAlive({ pid: row.pid, host: row.host, acquiredAt: row.started_at, runId: row.id, command: "", procStart: null }))
+    .map((row) => ({ id: row.id, pid: row.pid, startedAt: row.started_at }));
+}
+
+export async function recoverAbandonedRuns(db: Db, stateDir: string): Promise<Abandoned[]> {
   const abandoned: Abandoned[] = [];
-  for (const row of rows) {
-    if (row.pid === process.pid) continue;
-    if (holderAlive({ pid: row.pid, host: row.host, acquiredAt: row.started_at, runId: row.id, command: "", procStart: null })) continue;
+  for (const row of orphanedRuns(db)) {
     const live = await endLeftoverGroups(db, stateDir, row.id, 2000);
     const now = new Date().toISOString();
     db.prepare("UPDATE runs SET status = 'abandoned', finished_at = ?, note = ? WHERE id = ? AND status = 'running'").run(
@@ -55,7 +65,7 @@ export async function recoverAbandonedRuns(db: Db, stateDir: string): Promise<Ab
       row.id,
     );
     db.prepare("UPDATE attempts SET outcome = 'abandoned', finished_at = ? WHERE run_id = ? AND finished_at IS NULL").run(now, row.id);
-    abandoned.push({ runId: row.id, pid: row.pid, startedAt: row.started_at, stoppedGroups: live });
+    abandoned.push({ runId: row.id, pid: row.pid, startedAt: row.startedAt, stoppedGroups: live });
   }
   return abandoned;
 }

@@ -6,7 +6,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/doctor/finding.js";
-import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { BIN, cleanEnv, runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { processesMatching, waitFor } from "../helpers/processes.js";
 import { freePort } from "../helpers/ports.js";
 
 let project: TempProject;
@@ -33,6 +34,37 @@ describe("doctor", () => {
     expect(text.stdout).toContain("✔ startup.yaml is valid: 1 stage, no profile");
     expect(text.stdout).toContain("✔ report database ok: 1 run recorded, schema 5");
     expect(text.stdout).toContain("nothing wrong found");
+  });
+
+  it("a supervisor killed with -9: names its unfinished run and the processes it left, with the commands that end them", async () => {
+    const marker = `sleep 8${process.pid % 1000}${Date.now() % 1000}`;
+    const config = `version: 1\nstages:\n  svc: { kind: service, command: "${marker}" }\n`;
+    const file = project.write("startup.yaml", config);
+    const child = spawn(process.execPath, [BIN, "up", "-c", file, "--output", "json"], { cwd: project.dir, env: cleanEnv(), stdio: ["ignore", "pipe", "ignore"] });
+    let seen = "";
+    child.stdout.on("data", (chunk: Buffer) => (seen += chunk.toString()));
+    await waitFor(() => seen.includes('"services-running"'));
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+    // The service's group: `sh -c` and its sleep, or the sleep alone when sh execs it.
+    const left = processesMatching(marker);
+    const pids = left.map((line) => Number(line.split(":")[0])).sort((a, b) => a - b);
+    expect(pids.length).toBeGreaterThan(0);
+
+    const { text, code, report } = await doctor(config);
+    expect(code).toBe(1);
+    const finding = find(report.findings, "was left unfinished: its supervisor, pid");
+    expect(finding?.status).toBe("fail");
+    expect(finding?.message).toMatch(new RegExp(`and ${pids.length} of its processes still run \\(pids? ${pids.join(", ")}\\)$`));
+    expect(finding?.next).toMatch(/^end them and keep what was done: `netra-start down` \(or `kill -TERM -- -\d+`\)$/);
+    expect(finding?.details).toEqual(left);
+    expect(text.stdout).toContain("was left unfinished");
+
+    expect((await runCli(["down", "-c", file], { cwd: project.dir })).code).toBe(0);
+    expect(processesMatching(marker)).toEqual([]);
+    const after = await doctor(config);
+    expect(find(after.report.findings, "was left unfinished")).toBeUndefined();
+    expect(find(after.report.findings, "abandoned")).toBeDefined();
   });
 
   it("a broken config: every diagnostic, and the rest still checked", async () => {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
 import { eventsOf, finished, parseEvents } from "../helpers/events.js";
 import { processesMatching, waitFor } from "../helpers/processes.js";
+import { queryDb } from "../helpers/db.js";
 
 let project: TempProject;
 beforeEach(() => {
@@ -244,6 +245,30 @@ describe("environment, outputs and logs", () => {
     const log = readFileSync(path.join(project.dir, ".netra", "logs", runId, "noisy.log"), "utf8");
     expect(log).toMatch(/^--- \S+ attempt 1\/2\ntry 1\n--- \S+ attempt 1\/2 failed: exit code 1\n--- \S+ attempt 2\/2\ntry 2\n$/);
     expect(readdirSync(path.join(project.dir, ".netra", "logs", runId)).sort()).toEqual(["noisy.log", "outputs", "pgids"]);
+  });
+
+  it("a stage that succeeds in silence costs no log file; one that fails or prints has its log", async () => {
+    const result = await up(`version: 1\nstages:\n  quiet: { command: "true" }\n  talks: { command: "echo hi", depends_on: [quiet] }\n  silent-fail: { command: "exit 4", depends_on: [quiet], retries: 0, priority: low }\n`);
+    expect(result.code).toBe(3);
+    const runId = finished(parseEvents(result.stdout)).runId;
+    const logs = path.join(project.dir, ".netra", "logs", runId);
+    expect(readdirSync(logs).filter((f) => f.endsWith(".log")).sort()).toEqual(["silent-fail.log", "talks.log"]);
+    expect(readFileSync(path.join(logs, "silent-fail.log"), "utf8")).toMatch(/^--- \S+ attempt 1\/1\n--- \S+ attempt 1\/1 failed: exit code 4\n$/);
+    expect(queryDb(path.join(project.dir, ".netra"), "SELECT stage, log_path IS NOT NULL AS has_log FROM stage_runs ORDER BY position")).toEqual([
+      { stage: "quiet", has_log: 0 },
+      { stage: "talks", has_log: 1 },
+      { stage: "silent-fail", has_log: 1 },
+    ]);
+    const report = await runCli(["report", "-c", path.join(project.dir, "startup.yaml")], { cwd: project.dir });
+    expect(report.code).toBe(0);
+  });
+
+  it("an attempt marker starts its own line, even after output without a final newline", async () => {
+    const result = await up(`version: 1\nstages:\n  bar:\n    command: printf "50%%"; test "$NETRA_ATTEMPT" = 2\n    retries: 1\n    backoff: { initial: 10ms }\n`);
+    expect(result.code).toBe(0);
+    const runId = finished(parseEvents(result.stdout)).runId;
+    const log = readFileSync(path.join(project.dir, ".netra", "logs", runId, "bar.log"), "utf8");
+    expect(log).toMatch(/^--- \S+ attempt 1\/2\n50%\n--- \S+ attempt 1\/2 failed: exit code 1\n--- \S+ attempt 2\/2\n50%$/);
   });
 
   it("redacts secret values from events, logs and output", async () => {

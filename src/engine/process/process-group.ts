@@ -17,12 +17,24 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 // says "alive", look in /proc for a member that is not a zombie.
 export function groupAlive(pgid: number): boolean {
   if (!signalGroup(pgid, 0)) return false;
+  const members = liveMembers(pgid, true);
+  return members === undefined || members.length > 0;
+}
+
+/** The pids of a group's members that are not zombies (doctor names them). */
+export function groupMembers(pgid: number): number[] {
+  return signalGroup(pgid, 0) ? (liveMembers(pgid, false) ?? []) : [];
+}
+
+// undefined: /proc cannot be read.
+function liveMembers(pgid: number, firstOnly: boolean): number[] | undefined {
   let entries: string[];
   try {
     entries = readdirSync("/proc");
   } catch {
-    return true;
+    return undefined;
   }
+  const members: number[] = [];
   for (const entry of entries) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
     let stat: string;
@@ -33,9 +45,12 @@ export function groupAlive(pgid: number): boolean {
     }
     // Fields after the parenthesised command: state ppid pgrp ...
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") return true;
+    if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") {
+      members.push(Number(entry));
+      if (firstOnly) break;
+    }
   }
-  return false;
+  return members;
 }
 
 // SIGTERM to the group, SIGKILL to whatever is left after `graceMs`. Resolves once no

@@ -22,6 +22,10 @@ const REWRITE_LIMIT = 16 * 1024 * 1024;
 export class StageLog {
   private fd: number | undefined;
   private failed = false;
+  /** Whether the file ends with a newline (or is empty); unknown until the log is opened. */
+  private atLineStart: boolean | undefined;
+  /** An attempt's opening marker, written only once the attempt has something to say. */
+  private pending: string | undefined;
 
   constructor(
     readonly path: string,
@@ -30,13 +34,42 @@ export class StageLog {
   ) {}
 
   /** A line of our own (attempt n, its error, cleanup): it may quote a secret, so it is redacted. */
+  // A marker always starts a line of its own: after output that did not end with a newline
+  // (a progress bar, `printf` without \n), it would otherwise be glued to that output.
   mark(text: string): void {
+    this.flushPending();
+    this.append(this.markerLine(text), true);
+  }
+
+  /**
+   * The marker that opens an attempt: held back until the stage prints something or the
+   * attempt fails, so that a stage that succeeds in silence costs no file at all (a 4 KiB
+   * block per stage per run otherwise: gigabytes for a large graph kept 200 runs).
+   */
+  begin(text: string): void {
+    this.pending = this.markerLine(text);
+  }
+
+  /** Whether anything was written: a silent stage has no log file. */
+  get written(): boolean {
+    return this.fd !== undefined;
+  }
+
+  private markerLine(text: string): string {
     const line = `--- ${new Date().toISOString()} ${text}\n`;
-    this.append(this.redactor ? this.redactor.redact(line) : line);
+    return this.redactor ? this.redactor.redact(line) : line;
+  }
+
+  private flushPending(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending !== undefined) this.append(pending, true);
   }
 
   /** The stage's output, already redacted by its process's redacting stream. */
   write(text: string): void {
+    if (text.length === 0) return;
+    this.flushPending();
     this.append(text);
   }
 
@@ -54,6 +87,8 @@ export class StageLog {
     }
   }
 
+  // A held-back marker survives close: a service silent until ready may print later, and its
+  // log then starts with the attempt's marker as any other.
   close(): void {
     const fd = this.fd;
     if (fd === undefined) return;
@@ -83,11 +118,13 @@ export class StageLog {
   // The run created the log folder: no mkdir per stage, unless it has gone since. Other
   // errors (a log path taken by a folder…) leave the log short; the run goes on (the
   // failure tail is still kept in memory).
-  private append(text: string): void {
-    if (this.failed) return;
+  private append(text: string, ownLine = false): void {
+    if (this.failed || text.length === 0) return;
     try {
       this.fd ??= this.open();
-      writeSync(this.fd, text);
+      this.atLineStart ??= endsWithNewline(this.fd);
+      writeSync(this.fd, ownLine && !this.atLineStart ? `\n${text}` : text);
+      this.atLineStart = text.endsWith("\n");
     } catch (error) {
       this.fail(error);
     }
@@ -107,4 +144,13 @@ export class StageLog {
     this.failed = true;
     if (isDiskFull(error)) this.onDiskFull?.(diskFullError(this.path, error));
   }
+}
+
+// Another writer (an earlier attempt's log, a cleanup's) may have left the file mid-line.
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
 }
