@@ -56,6 +56,8 @@ function spawnErrorMessage(error: NodeJS.ErrnoException, file: string): string {
       return `command not found: ${file}`;
     case "EACCES":
       return `permission denied: ${file} (is it executable?)`;
+    case "ERR_NUL_BYTE": // already says what holds it, and how to fix it
+      return `cannot start ${JSON.stringify(file)}: ${error.message}`;
     default:
       return `cannot start ${file}: ${error.message}`;
   }
@@ -85,7 +87,8 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
 
   // Output is redacted first (a secret split across chunks is held back until it can be
   // masked whole), then goes to the log (synchronously: see stage-log.ts) and through the
-  // line splitter for the tail. One redacting stream per pipe: two pipes interleave.
+  // line splitter for the tail. One redacting stream per pipe (there is one: stdout and
+  // stderr share it).
   const take = (text: string) => {
     if (text === "") return;
     lines.push(text);
