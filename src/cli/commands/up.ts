@@ -86,20 +86,35 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       renderer,
       ...(summary ? [{ name: "the GitHub step summary", onEvent: summary }] : []),
     ]);
-    const handle = startRun({
-      config,
-      plan,
-      runId,
-      stateDir,
-      concurrency,
-      rollback: options.rollback !== false && config.settings.rollback,
-      allowDegraded: Boolean(options.allowDegraded),
-      holdServices: !options.check,
-      sink,
-      redactor: ctx.redactor,
-      circuits: loadCircuits(db),
-    });
-    const stopSignals = onSignals((signal) => handle.interrupt(signal));
+    // Listen before the run starts: its first stages start, and are printed, before
+    // startRun returns, and a signal in that window would kill this process outright and
+    // leave them running. One that comes that early is passed on once the run exists.
+    let early: InterruptSignal | undefined;
+    let interrupt = (signal: InterruptSignal): void => {
+      early ??= signal;
+    };
+    const stopSignals = onSignals((signal) => interrupt(signal));
+    let handle: RunHandle;
+    try {
+      handle = startRun({
+        config,
+        plan,
+        runId,
+        stateDir,
+        concurrency,
+        rollback: options.rollback !== false && config.settings.rollback,
+        allowDegraded: Boolean(options.allowDegraded),
+        holdServices: !options.check,
+        sink,
+        redactor: ctx.redactor,
+        circuits: loadCircuits(db),
+      });
+    } catch (error) {
+      stopSignals();
+      throw error;
+    }
+    interrupt = (signal) => handle.interrupt(signal);
+    if (early) handle.interrupt(early);
     const stopGuard = guardAgainstBugs(sink, handle);
     try {
       const { exitCode } = await handle.done;
