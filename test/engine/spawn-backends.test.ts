@@ -80,7 +80,9 @@ describe.each(Object.entries(BACKENDS))("stages started with %s", (_name, env) =
   });
 });
 
-// What differed between the two paths (issue 13), each checked on both.
+// What differed between the two paths (issue 13), each checked on both. A NUL byte
+// written in the config is refused by `validate` (fixtures/invalid/nul-byte.yaml); one
+// that arrives at run time, from a stage's outputs, fails the stage that would get it.
 function writeDifferencesGraph(): string {
   project.write("no-shebang.sh", 'echo "no shebang, run by sh, with $1"\n');
   chmodSync(path.join(project.dir, "no-shebang.sh"), 0o755);
@@ -100,9 +102,7 @@ stages:
     command: [grep, -E, "^Sig(Blk|Ign):", /proc/self/status]
   interleaved:
     command: for i in $(seq 1 300); do echo "out $i"; echo "err $i" >&2; done
-  nul-in-argument:
-    command: [echo, "before\\0after"]
-${optional}  writes-nul-output:
+  writes-nul-output:
     command: printf 'TOKEN=before\\000after\\n' >> "$NETRA_OUTPUT"
 ${optional}  nul-in-environment:
     depends_on: [writes-nul-output]
@@ -112,7 +112,7 @@ ${optional}`,
 }
 
 describe.each(Object.entries(BACKENDS))("stages started with %s", (_name, env) => {
-  it("run a script without #! by /bin/sh, refuse NUL bytes by name, start with no signal blocked or ignored, and keep stdout and stderr in order", async () => {
+  it("run a script without #! by /bin/sh, refuse a NUL byte in the environment by name, start with no signal blocked or ignored, and keep stdout and stderr in order", async () => {
     const result = await runCli(["up", "-c", writeDifferencesGraph(), "--output", "json"], { cwd: project.dir, env });
     expect(result.code, result.stderr).toBe(3);
     const run = finished(parseEvents(result.stdout));
@@ -122,10 +122,6 @@ describe.each(Object.entries(BACKENDS))("stages started with %s", (_name, env) =
     expect(log("no-shebang")).toContain("no shebang, run by sh, with an-argument\n");
     expect(log("no-shebang-in-path")).toContain(`found in PATH, no shebang: ${project.dir}/tools/no-shebang-tool\n`);
 
-    expect(byName.get("nul-in-argument")).toMatchObject({
-      status: "failed",
-      error: 'cannot start "echo": argument 1 of the command, "before\\u0000after", contains a NUL byte (\\0): a process cannot receive one; remove it',
-    });
     expect(byName.get("nul-in-environment")).toMatchObject({
       status: "failed",
       error: 'cannot start "/bin/sh": environment variable NETRA_WRITES_NUL_OUTPUT_TOKEN contains a NUL byte (\\0): a process cannot receive one; remove it',
