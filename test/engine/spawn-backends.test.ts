@@ -146,9 +146,18 @@ it.runIf(process.platform === "linux")("stages start with every signal at its de
   expect(readFileSync(run.results[0]?.logPath as string, "utf8")).toContain("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
 });
 
+it.runIf(process.platform === "linux")("doctor warns when real-time signals netra-start inherited ignored would reach stages ignored (the child_process path only)", async () => {
+  const config = project.write("startup.yaml", "version: 1\nstages:\n  a: { command: \"true\" }\n");
+  const wrapper = "$SIG{NUM36} = 'IGNORE'; $SIG{NUM40} = 'IGNORE'; exec @ARGV or die";
+  const doctor = (env: Record<string, string | undefined>) => runCommand("perl", ["-e", wrapper, process.execPath, BIN, "doctor", "-c", config], { cwd: project.dir, env });
+  const warning = "real-time signals 36, 40 are ignored by whatever started netra-start, and stay ignored in stages on the child_process path";
+  expect((await doctor(BACKENDS.child_process)).stdout).toContain(warning);
+  expect((await doctor(BACKENDS.posix_spawn)).stdout).not.toContain("real-time signal");
+});
+
 it.runIf(process.platform === "linux")("uses the native spawner on Linux, and doctor says so", async () => {
   const config = project.write("startup.yaml", "version: 1\nstages:\n  a: { command: \"true\" }\n");
-  const native = await runCli(["doctor", "-c", config, "--format", "json"], { cwd: project.dir });
+  const native = await runCli(["doctor", "-c", config, "--format", "json"], { cwd: project.dir, env: BACKENDS.posix_spawn });
   expect(native.stdout).toContain("stages start with posix_spawn (the native spawner)");
   const forced = await runCli(["doctor", "-c", config, "--format", "json"], { cwd: project.dir, env: BACKENDS.child_process });
   expect(forced.stdout).toContain("stages start with child_process.spawn, slower: NETRA_SPAWN=child_process");

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findExecutable } from "../../src/engine/process/find-executable.js";
 import { nulByteProblem } from "../../src/engine/process/nul-bytes.js";
+import { ignoredRealtimeSignals } from "../../src/doctor/inherited-signals.js";
 
 describe("nulByteProblem", () => {
   const fix = "a process cannot receive one; remove it";
@@ -47,5 +48,14 @@ describe("findExecutable", () => {
     expect(findExecutable("./bin/tool", { PATH: "/nonexistent" }, dir)).toEqual({ ok: true, path: `${dir}/bin/tool` });
     expect(findExecutable("./tool", { PATH: `${dir}/bin` }, dir)).toEqual({ ok: false, code: "ENOENT" });
     expect(findExecutable("bin/plain", {}, dir)).toEqual({ ok: false, code: "EACCES" });
+  });
+});
+
+describe("ignoredRealtimeSignals", () => {
+  it("reads SigIgn: real-time signals from 34 up, not glibc's 32 and 33 nor 1-31", () => {
+    expect(ignoredRealtimeSignals("SigBlk:\t0000000000000000\nSigIgn:\t0000008881001000\n")).toEqual([36, 40]);
+    expect(ignoredRealtimeSignals("SigIgn:\t0000000180001000\n")).toEqual([]);
+    expect(ignoredRealtimeSignals("SigIgn:\t8000000000000000\n")).toEqual([64]);
+    expect(ignoredRealtimeSignals("no such line")).toEqual([]);
   });
 });
