@@ -41,13 +41,17 @@ export const duration = {
 
 const stringList = { type: "array", items: { type: "string", minLength: 1 } };
 
+// A process receives its arguments, environment and directory as C strings, which end at
+// the first NUL byte: text given to one must not hold any (YAML can write one: "\0").
+const NO_NUL = "^[^\\u0000]*$";
+const NO_NUL_EXPECTED = "text without a NUL byte (\\0), which no process can receive";
+const NO_NUL_HINT = "remove the \\0 escape, or the NUL byte, from this string";
+const processText = (fields: Record<string, unknown> = {}) => ({ type: "string", ...fields, pattern: NO_NUL, "x-expected": NO_NUL_EXPECTED, "x-hint": NO_NUL_HINT });
+
 const command = {
   "x-expected": "a command string (run by /bin/sh -c) or a list of arguments",
   description: "A string run by /bin/sh -c, or an argv list run without a shell.",
-  anyOf: [
-    { type: "string", minLength: 1 },
-    { type: "array", items: { type: "string" }, minItems: 1 },
-  ],
+  anyOf: [processText({ minLength: 1 }), { type: "array", items: processText(), minItems: 1 }],
 };
 
 // Fields that may hold a ${VAR} reference (docs/config.md, "Interpolation"): the schema
@@ -166,9 +170,9 @@ const defaultableProperties = {
   env: {
     type: "object",
     propertyNames: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$", "x-expected": "an environment variable name" },
-    additionalProperties: { type: ["string", "number", "boolean"] },
+    additionalProperties: { type: ["string", "number", "boolean"], pattern: NO_NUL, "x-expected": NO_NUL_EXPECTED, "x-hint": NO_NUL_HINT },
   },
-  cwd: { type: "string", minLength: 1 },
+  cwd: processText({ minLength: 1 }),
   requires,
   restart: { enum: [...RESTART_POLICIES] },
   kill_timeout: duration,

@@ -155,7 +155,7 @@ function translate(diagnose: Diagnose, data: unknown, e: ErrorObject): Diagnosti
     case "const":
       return at({ code: "invalid-value", message: `expected ${expected ?? JSON.stringify(params.allowedValue)}, got ${describeValue(e.data)}` });
     case "pattern":
-      return at({ code: "invalid-value", message: `expected ${expected ?? `text matching ${String(params.pattern)}`}, got ${describeValue(e.data)}` });
+      return at({ code: "invalid-value", message: `expected ${expected ?? `text matching ${String(params.pattern)}`}, got ${describeValue(e.data)}`, hint: typeof parent["x-hint"] === "string" ? parent["x-hint"] : undefined });
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":

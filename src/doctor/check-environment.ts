@@ -2,6 +2,7 @@ import { accessSync, constants, existsSync, readFileSync, statfsSync, statSync }
 import path from "node:path";
 import { spawnBackend } from "../engine/process/spawn-child.js";
 import { fail, ok, warn, type Finding } from "./finding.js";
+import { ignoredRealtimeSignals } from "./inherited-signals.js";
 
 function nodeRequirement(): string {
   try {
@@ -59,6 +60,15 @@ export function checkEnvironment(stateDir: string): Finding[] {
   if (spawner.name === "posix_spawn") findings.push(ok("environment", "stages start with posix_spawn (the native spawner)"));
   else if (spawner.fix) findings.push(warn("environment", `stages start with child_process.spawn, slower: ${spawner.why}`, spawner.fix));
   else findings.push(ok("environment", `stages start with child_process.spawn (${spawner.why})`));
+  const ignored = spawner.name === "child_process" ? ignoredRealtimeSignals() : [];
+  if (ignored.length > 0)
+    findings.push(
+      warn(
+        "environment",
+        `real-time signal${ignored.length === 1 ? "" : "s"} ${ignored.join(", ")} ${ignored.length === 1 ? "is" : "are"} ignored by whatever started netra-start, and stay${ignored.length === 1 ? "s" : ""} ignored in stages on the child_process path`,
+        "start netra-start from a process that does not ignore them, or use the native spawner, which resets every signal",
+      ),
+    );
 
   const target = existingAncestor(stateDir);
   findings.push(checkStateDirUsable(stateDir, target));

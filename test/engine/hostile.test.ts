@@ -15,7 +15,7 @@ beforeEach(() => {
 });
 afterEach(() => project.cleanup());
 
-const up = (config: string, args: string[] = [], env: Record<string, string> = {}) => {
+const up = (config: string, args: string[] = [], env: Record<string, string | undefined> = {}) => {
   const file = project.write("startup.yaml", config);
   return runCli(["up", "-c", file, "--output", "plain", ...args], { cwd: project.dir, env });
 };
@@ -24,12 +24,60 @@ const logOf = (stage: string) => stageLogOf(state, stage);
 describe.each(["posix_spawn", "child_process"])("a daemon that keeps the stage's output pipe open (%s)", (spawner) => {
   it("does not hold up the stage: its attempt ends with its process, and the log says who held the pipe", async () => {
     const marker = `sleep 61${process.pid % 1000}`;
-    const result = await up(`version: 1\nstages:\n  d: { command: "setsid sh -c '${marker}' & sleep 0.1; echo started", timeout: 20s, retries: 0 }\n  e: { command: "true", depends_on: [d] }\n`, [], spawner === "child_process" ? { NETRA_SPAWN: "child_process" } : {});
+    const result = await up(`version: 1\nstages:\n  d: { command: "setsid sh -c '${marker}' & sleep 0.1; echo started", timeout: 20s, retries: 0 }\n  e: { command: "true", depends_on: [d] }\n`, [], { NETRA_SPAWN: spawner === "child_process" ? "child_process" : undefined });
     try {
       expect(result.code, result.stdout).toBe(0);
       expect(logOf("d")).toMatch(new RegExp(`output pipe still held open after the stage's process exited by pid \\d+ \\((sh -c )?${marker}\\)`));
     } finally {
       for (const p of processesMatching(marker)) process.kill(Number(p.split(":")[0]), "SIGKILL");
+    }
+  });
+});
+
+// A daemon holding the stage's output while its process group is being ended (by a
+// timeout, or by a signal to `up`) must not keep `up` waiting: it ends within
+// kill_timeout + 1 s, on both ways of starting processes.
+describe.each(["posix_spawn", "child_process"])("a stage that ignores SIGTERM and leaves a daemon holding its output (%s)", (spawner) => {
+  const env = { NETRA_SPAWN: spawner === "child_process" ? "child_process" : undefined };
+  const marker = `sleep 62${process.pid % 1000}`;
+  const graph = `version: 1\nstages:\n  d: { command: "trap '' TERM; setsid sh -c '${marker}' & echo started; while :; do sleep 0.05; done", timeout: 1s, kill_timeout: 1s, retries: 0 }\n`;
+  const killDaemon = () => {
+    for (const p of processesMatching(marker)) process.kill(Number(p.split(":")[0]), "SIGKILL");
+  };
+
+  it("times out: up ends within timeout + kill_timeout + 1 s of the stage's start", async () => {
+    const file = project.write("startup.yaml", graph);
+    let startedAt = 0;
+    try {
+      const result = await runCli(["up", "-c", file, "--output", "plain"], { cwd: project.dir, env, onStdout: (text) => (startedAt ||= text.includes("[d] started") ? Date.now() : 0) });
+      expect(result.code, result.stdout).toBe(1);
+      expect(result.stdout).toContain("[d] attempt 1/1 failed: timed out after 1s");
+      expect(Date.now() - startedAt).toBeLessThan(1000 + 1000 + 1000);
+    } finally {
+      killDaemon();
+    }
+  });
+
+  it.each(["SIGINT", "SIGTERM"] as const)("%s to up: it ends within kill_timeout + 1 s of the signal", async (signal) => {
+    const file = project.write("startup.yaml", graph.replace("timeout: 1s", "timeout: 60s"));
+    let pid = 0;
+    let signalledAt = 0;
+    try {
+      const result = await runCli(["up", "-c", file, "--output", "plain"], {
+        cwd: project.dir,
+        env,
+        onSpawn: (p) => (pid = p),
+        onStdout: (text) => {
+          if (signalledAt === 0 && text.includes("[d] started")) {
+            signalledAt = Date.now();
+            process.kill(pid, signal);
+          }
+        },
+      });
+      expect(result.code, `${result.signal} ${result.stdout}${result.stderr}`).toBe(signal === "SIGINT" ? 130 : 143);
+      expect(Date.now() - signalledAt).toBeLessThan(1000 + 1000);
+    } finally {
+      killDaemon();
     }
   });
 });

@@ -4,7 +4,7 @@
 import { chmodSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
+import { BIN, runCli, runCommand, tempProject, type TempProject } from "../helpers/cli.js";
 import { finished, parseEvents } from "../helpers/events.js";
 import { processesMatching, waitFor } from "../helpers/processes.js";
 
@@ -14,7 +14,9 @@ beforeEach(() => {
 });
 afterEach(() => project.cleanup());
 
-const BACKENDS = { posix_spawn: {}, child_process: { NETRA_SPAWN: "child_process" } } as const;
+// Explicit both ways: the whole suite also runs once per path (vitest.config.ts), with
+// NETRA_SPAWN set for the child_process pass.
+const BACKENDS = { posix_spawn: { NETRA_SPAWN: undefined }, child_process: { NETRA_SPAWN: "child_process" } } as const;
 
 // Every way a process can start, end or fail to start, in one degraded run.
 // Unique per run, so the process table can be searched for this run's sleeps alone.
@@ -78,9 +80,84 @@ describe.each(Object.entries(BACKENDS))("stages started with %s", (_name, env) =
   });
 });
 
+// What differed between the two paths (issue 13), each checked on both. A NUL byte
+// written in the config is refused by `validate` (fixtures/invalid/nul-byte.yaml); one
+// that arrives at run time, from a stage's outputs, fails the stage that would get it.
+function writeDifferencesGraph(): string {
+  project.write("no-shebang.sh", 'echo "no shebang, run by sh, with $1"\n');
+  chmodSync(path.join(project.dir, "no-shebang.sh"), 0o755);
+  project.write("tools/no-shebang-tool", "echo \"found in PATH, no shebang: $0\"\n");
+  chmodSync(path.join(project.dir, "tools/no-shebang-tool"), 0o755);
+  const optional = "    priority: low\n    retries: 0\n";
+  return project.write(
+    "startup.yaml",
+    `version: 1
+stages:
+  no-shebang:
+    command: [./no-shebang.sh, an-argument]
+  no-shebang-in-path:
+    command: [no-shebang-tool]
+    env: { PATH: "${project.dir}/tools:/usr/bin:/bin" }
+  signals:
+    command: [grep, -E, "^Sig(Blk|Ign):", /proc/self/status]
+  interleaved:
+    command: for i in $(seq 1 300); do echo "out $i"; echo "err $i" >&2; done
+  writes-nul-output:
+    command: printf 'TOKEN=before\\000after\\n' >> "$NETRA_OUTPUT"
+${optional}  nul-in-environment:
+    depends_on: [writes-nul-output]
+    command: echo "$NETRA_WRITES_NUL_OUTPUT_TOKEN"
+${optional}`,
+  );
+}
+
+describe.each(Object.entries(BACKENDS))("stages started with %s", (_name, env) => {
+  it("run a script without #! by /bin/sh, refuse a NUL byte in the environment by name, start with no signal blocked or ignored, and keep stdout and stderr in order", async () => {
+    const result = await runCli(["up", "-c", writeDifferencesGraph(), "--output", "json"], { cwd: project.dir, env });
+    expect(result.code, result.stderr).toBe(3);
+    const run = finished(parseEvents(result.stdout));
+    const byName = new Map(run.results.map((r) => [r.name, r]));
+    const log = (stage: string) => readFileSync(byName.get(stage)?.logPath as string, "utf8");
+    for (const stage of ["no-shebang", "no-shebang-in-path", "signals", "interleaved", "writes-nul-output"]) expect(byName.get(stage)?.status, stage).toBe("ready");
+    expect(log("no-shebang")).toContain("no shebang, run by sh, with an-argument\n");
+    expect(log("no-shebang-in-path")).toContain(`found in PATH, no shebang: ${project.dir}/tools/no-shebang-tool\n`);
+
+    expect(byName.get("nul-in-environment")).toMatchObject({
+      status: "failed",
+      error: 'cannot start "/bin/sh": environment variable NETRA_WRITES_NUL_OUTPUT_TOKEN contains a NUL byte (\\0): a process cannot receive one; remove it',
+    });
+
+    expect(log("signals")).toContain("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+    const lines = log("interleaved").split("\n").filter((line) => /^(out|err) /.test(line));
+    expect(lines).toEqual(Array.from({ length: 300 }, (_, i) => [`out ${i + 1}`, `err ${i + 1}`]).flat());
+  });
+});
+
+// Signals blocked or ignored by whoever started netra-start must not reach a stage
+// either. Linux-only, native spawner only: libuv resets signals 1-31 in the child but
+// leaves the real-time ones as the supervisor inherited them (docs/running.md).
+it.runIf(process.platform === "linux")("stages start with every signal at its default even when netra-start was started with real-time signals ignored and blocked", async () => {
+  const config = project.write("startup.yaml", 'version: 1\nstages:\n  signals: { command: [grep, -E, "^Sig(Blk|Ign):", /proc/self/status] }\n');
+  // perl (in every Debian/Ubuntu base image) ignores SIGRTMIN+2 and blocks SIGRTMIN+3, then becomes netra-start.
+  const wrapper = "use POSIX; $SIG{NUM36} = 'IGNORE'; sigprocmask(SIG_BLOCK, POSIX::SigSet->new(37)); exec @ARGV or die";
+  const result = await runCommand("perl", ["-e", wrapper, process.execPath, BIN, "up", "-c", config, "--output", "json"], { cwd: project.dir, env: BACKENDS.posix_spawn });
+  expect(result.code, result.stderr).toBe(0);
+  const run = finished(parseEvents(result.stdout));
+  expect(readFileSync(run.results[0]?.logPath as string, "utf8")).toContain("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+});
+
+it.runIf(process.platform === "linux")("doctor warns when real-time signals netra-start inherited ignored would reach stages ignored (the child_process path only)", async () => {
+  const config = project.write("startup.yaml", "version: 1\nstages:\n  a: { command: \"true\" }\n");
+  const wrapper = "$SIG{NUM36} = 'IGNORE'; $SIG{NUM40} = 'IGNORE'; exec @ARGV or die";
+  const doctor = (env: Record<string, string | undefined>) => runCommand("perl", ["-e", wrapper, process.execPath, BIN, "doctor", "-c", config], { cwd: project.dir, env });
+  const warning = "real-time signals 36, 40 are ignored by whatever started netra-start, and stay ignored in stages on the child_process path";
+  expect((await doctor(BACKENDS.child_process)).stdout).toContain(warning);
+  expect((await doctor(BACKENDS.posix_spawn)).stdout).not.toContain("real-time signal");
+});
+
 it.runIf(process.platform === "linux")("uses the native spawner on Linux, and doctor says so", async () => {
   const config = project.write("startup.yaml", "version: 1\nstages:\n  a: { command: \"true\" }\n");
-  const native = await runCli(["doctor", "-c", config, "--format", "json"], { cwd: project.dir });
+  const native = await runCli(["doctor", "-c", config, "--format", "json"], { cwd: project.dir, env: BACKENDS.posix_spawn });
   expect(native.stdout).toContain("stages start with posix_spawn (the native spawner)");
   const forced = await runCli(["doctor", "-c", config, "--format", "json"], { cwd: project.dir, env: BACKENDS.child_process });
   expect(forced.stdout).toContain("stages start with child_process.spawn, slower: NETRA_SPAWN=child_process");

@@ -26,9 +26,11 @@ export interface CliOptions {
 }
 
 // A clean environment: no CI/colour variables leaking from the machine running the tests.
+// NETRA_SPAWN alone passes through: the suite runs once per way of starting processes
+// (vitest.config.ts), and the CLI under test must start them that way.
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith("NETRA_") || key === "GITHUB_ACTIONS" || key === "CI" || key === "DEBUG" || key === "FORCE_COLOR") delete env[key];
+  for (const key of Object.keys(env)) if ((key.startsWith("NETRA_") && key !== "NETRA_SPAWN") || key === "GITHUB_ACTIONS" || key === "CI" || key === "DEBUG" || key === "FORCE_COLOR") delete env[key];
   env.NO_COLOR = "1";
   for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
   else env[k] = v;

@@ -79,7 +79,17 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       ...(summary ? [{ name: "the GitHub step summary", onEvent: summary }] : []),
     ]);
     const diskFull = diskFullReporter(stateDir);
-    const handle = startRun({
+    // Listen before the run starts: its first stages start, and are printed, before
+    // startRun returns, and a signal in that window would kill this process outright and
+    // leave them running. One that comes that early is passed on once the run exists.
+    // Handlers then stay installed until the process exits: a late Ctrl-C (a second one
+    // that arrives as the run ends) must not kill it before the lock is released.
+    let early: InterruptSignal | undefined;
+    let interrupt = (signal: InterruptSignal): void => {
+      early ??= signal;
+    };
+    onSignals((signal) => interrupt(signal));
+    const handle: RunHandle = startRun({
       config,
       plan,
       runId,
@@ -94,10 +104,8 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       circuitReset: (stage) => circuitResetCommand(stage, analysis.location.shown, options.stateDir),
       onDiskFull: diskFull,
     });
-    // Handlers stay installed until the process exits: a late Ctrl-C (a second one that
-    // arrives as the run ends) must not kill it between the run's end and releasing the lock.
-    let running = true;
-    onSignals((signal) => running && handle.interrupt(signal));
+    interrupt = (signal) => handle.interrupt(signal);
+    if (early) handle.interrupt(early);
     const stopGuard = guardAgainstBugs(sink, handle, (error) => {
       const full = diskFullError(databasePath(stateDir), error);
       diskFull(full);
@@ -114,7 +122,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       if (recorded) applyRetention(db, stateDir, config.settings.retention);
       return exitCode;
     } finally {
-      running = false;
+      interrupt = () => undefined; // the run is over: a late signal changes nothing
       stopGuard();
     }
   } finally {

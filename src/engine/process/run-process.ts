@@ -44,6 +44,11 @@ export interface RunningProcess {
 const TAIL_LINES = 20;
 /** How long output may keep flowing once a stage's process and group are gone. */
 const PIPE_GRACE_MS = 300;
+/** The same once we ended the group ourselves (timeout, cancel): what it wrote is
+ * already in the pipe and read within a turn or two; only a daemon outside the group
+ * could still be writing, and a stop must not wait for it (`up` ends within
+ * kill_timeout + 1 s of a timeout or a signal). */
+const PIPE_GRACE_AFTER_STOP_MS = 50;
 
 function argvOf(command: Command): [string, string[]] {
   if ("shell" in command) return ["/bin/sh", ["-c", command.shell]];
@@ -56,6 +61,8 @@ function spawnErrorMessage(error: NodeJS.ErrnoException, file: string): string {
       return `command not found: ${file}`;
     case "EACCES":
       return `permission denied: ${file} (is it executable?)`;
+    case "ERR_NUL_BYTE": // already says what holds it, and how to fix it
+      return `cannot start ${JSON.stringify(file)}: ${error.message}`;
     default:
       return `cannot start ${file}: ${error.message}`;
   }
@@ -85,7 +92,8 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
 
   // Output is redacted first (a secret split across chunks is held back until it can be
   // masked whole), then goes to the log (synchronously: see stage-log.ts) and through the
-  // line splitter for the tail. One redacting stream per pipe: two pipes interleave.
+  // line splitter for the tail. One redacting stream per pipe (there is one: stdout and
+  // stderr share it).
   const take = (text: string) => {
     if (text === "") return;
     lines.push(text);
@@ -109,7 +117,7 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   // still in the pipe), then stop, and say who held it.
   const finished = child.exited.then(() => leftoversEnded).then(async () => {
     const grace = new AbortController();
-    const drained = await Promise.race([child.closed.then(() => true), sleep(PIPE_GRACE_MS, grace.signal).then(() => false)]);
+    const drained = await Promise.race([child.closed.then(() => true), sleep(ending ? PIPE_GRACE_AFTER_STOP_MS : PIPE_GRACE_MS, grace.signal).then(() => false)]);
     grace.abort(); // its timer must not keep the process alive
     if (!drained) {
       const holders = pipeHolders(child.fds(), spec.env);

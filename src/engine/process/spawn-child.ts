@@ -1,22 +1,29 @@
-// Starts one process in its own session and process group, stdin from /dev/null, its
-// output piped back — on one of two paths, with the same result:
+// Starts one process in its own session and process group, stdin from /dev/null, stdout
+// and stderr on one pipe (the stage log keeps the order they were written in, as a
+// terminal or journald would), every signal unblocked and at its default — on one of two
+// paths, with the same result:
 // - posix_spawn through native/netra_spawn.c, where it was built (Linux): a flat
 //   ~0.3 ms per process however large the supervisor's heap has grown;
 // - child_process.spawn otherwise (or with NETRA_SPAWN=child_process): libuv forks,
 //   and fork costs more as the heap grows (0.7 ms at 65 MB, 2.5 ms at 130 MB here).
-// run-process.ts does everything else (timeouts, group kills, logs) the same way on both.
-import { spawn } from "node:child_process";
+// What could differ is decided here, once, before either starts anything: the PATH
+// lookup (find-executable.ts), NUL bytes (nul-bytes.ts), and PWD. run-process.ts does
+// everything else (timeouts, group kills, logs) the same way on both.
+import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { createRequire } from "node:module";
 import { Socket } from "node:net";
 import { constants } from "node:os";
+import path from "node:path";
 import type { Readable } from "node:stream";
+import { findExecutable } from "./find-executable.js";
+import { nulByteProblem } from "./nul-bytes.js";
 
 export type ChildEnd = { kind: "ended"; code: number | null; signal: NodeJS.Signals | null } | { kind: "spawn-error"; error: NodeJS.ErrnoException };
 
 export interface SpawnedChild {
   /** Undefined when it could not be started. */
   pid: number | undefined;
-  /** Where its stdout and stderr arrive (one merged pipe on the native path). */
+  /** Where its stdout and stderr arrive: one pipe for both. */
   output: Readable[];
   /** Its main process is gone (or never started); output from what it left behind may
    * still be flowing. Always settles, and before `closed`. */
@@ -33,7 +40,8 @@ export interface SpawnedChild {
 
 interface NativeSpawner {
   available(): boolean;
-  spawn(file: string, argv: string[], envp: string[], cwd: string, onExit: (code: number | null, signal: number | null) => void): [number, number];
+  /** `path` is the executable already looked up; argv[0] is the command as written. */
+  spawn(path: string, argv: string[], envp: string[], cwd: string, onExit: (code: number | null, signal: number | null) => void): [number, number];
 }
 
 /** `fix` is absent where there is nothing to fix (not Linux). */
@@ -62,11 +70,18 @@ function load(): NonNullable<typeof loaded> {
 }
 
 export function spawnChild(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
+  const problem = nulByteProblem(file, args, env, cwd);
+  if (problem) return failed(spawnError("ERR_NUL_BYTE", problem));
+  const found = findExecutable(file, env, cwd);
+  if (!found.ok) return failed(spawnError(found.code, `${file}: ${found.code}`));
+  // PWD names the directory the process starts in, as a shell would set it: the same
+  // whether /bin/sh stands in between (below) or not.
+  const childEnv = { ...env, PWD: path.resolve(cwd) };
   const { native } = load();
-  return native ? spawnNative(native, file, args, cwd, env) : spawnWithNode(file, args, cwd, env);
+  return native ? spawnNative(native, found.path, file, args, cwd, childEnv) : spawnWithNode(file, args, cwd, childEnv);
 }
 
-function spawnNative(native: NativeSpawner, file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
+function spawnNative(native: NativeSpawner, executable: string, file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
   const envp: string[] = [];
   for (const key in env) if (env[key] !== undefined) envp.push(`${key}=${env[key]}`);
   let onExit!: (end: ChildEnd) => void;
@@ -74,7 +89,7 @@ function spawnNative(native: NativeSpawner, file: string, args: string[], cwd: s
   let pid: number;
   let fd: number;
   try {
-    [pid, fd] = native.spawn(file, [file, ...args], envp, cwd, (code, signal) => onExit({ kind: "ended", code, signal: signal === null ? null : signalName(signal) }));
+    [pid, fd] = native.spawn(executable, [file, ...args], envp, cwd, (code, signal) => onExit({ kind: "ended", code, signal: signal === null ? null : signalName(signal) }));
   } catch (error) {
     return failed(error as NodeJS.ErrnoException);
   }
@@ -93,8 +108,19 @@ function spawnNative(native: NativeSpawner, file: string, args: string[], cwd: s
   };
 }
 
+// libuv gives each of stdout and stderr its own socket pair and cannot share one, so a
+// /bin/sh in between puts stderr on stdout and then becomes the command (`exec`: same
+// pid, same group, and execvp's PATH search and no-`#!` fallback). The command was
+// already found, so sh fails only where spawn itself would.
+const MERGE_STDERR = 'exec 2>&1; exec "$@"';
+
 function spawnWithNode(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
-  const child = spawn(file, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let child: ChildProcessByStdio<null, Readable, null>;
+  try {
+    child = spawn("/bin/sh", ["-c", MERGE_STDERR, "sh", file, ...args], { cwd, env, detached: true, stdio: ["ignore", "pipe", "ignore"] });
+  } catch (error) {
+    return failed(error as NodeJS.ErrnoException);
+  }
   let spawnError: NodeJS.ErrnoException | undefined;
   child.once("error", (error: NodeJS.ErrnoException) => (spawnError = error));
   // No "exit" when it never started; "close" comes either way.
@@ -111,19 +137,20 @@ function spawnWithNode(file: string, args: string[], cwd: string, env: NodeJS.Pr
   });
   // Read now: Node drops a stream's handle once it ends.
   const fdOf = (stream: Readable) => (stream as unknown as { _handle?: { fd?: number } })._handle?.fd;
-  const fds = [child.stdout, child.stderr].map(fdOf).filter((fd): fd is number => typeof fd === "number" && fd >= 0);
+  const fds = [fdOf(child.stdout)].filter((fd): fd is number => typeof fd === "number" && fd >= 0);
   return {
     pid: child.pid,
-    output: [child.stdout, child.stderr],
+    output: [child.stdout],
     exited,
     closed,
     ended,
-    release: () => {
-      child.stdout.destroy();
-      child.stderr.destroy();
-    },
+    release: () => void child.stdout.destroy(),
     fds: () => fds,
   };
+}
+
+function spawnError(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
 }
 
 function failed(error: NodeJS.ErrnoException): SpawnedChild {
