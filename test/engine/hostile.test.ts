@@ -99,14 +99,14 @@ it("a secret equal to a status word and to a stage's name masks text, never the 
   expect(result.code, result.stderr).toBe(0);
   const events = parseEvents(result.stdout);
   expect(events.map((e) => e.type)).toContain("stage-ready");
-  expect(events.find((e) => e.type === "rollback-started")).toMatchObject({ reason: "teardown", stages: ["api", "postgres"] });
+  expect(events.find((e) => e.type === "rollback-started")).toMatchObject({ reason: "teardown", undo: false, stages: ["api"] });
   expect(queryDb(state, "SELECT stage, status FROM stage_runs ORDER BY position")).toEqual([
     { stage: "postgres", status: "ready" },
     { stage: "api", status: "ready" },
   ]);
   expect(queryDb(state, "SELECT status FROM runs")).toEqual([{ status: "ready" }]);
   expect(logOf("postgres")).toContain("*** is ***");
-  const down = await runCli(["down", "-c", path.join(project.dir, "startup.yaml")], { cwd: project.dir, env: { POSTGRES_PASSWORD: "postgres" } });
+  const down = await runCli(["down", "--undo", "-c", path.join(project.dir, "startup.yaml")], { cwd: project.dir, env: { POSTGRES_PASSWORD: "postgres" } });
   expect(down.stderr).not.toContain("no longer in the config");
 });
 

@@ -123,7 +123,7 @@ it("a module's secret output, its error message in the attempt marker, and its r
 it("down: what a cleanup prints is masked in its log and on the screen", async () => {
   const config = `version: 1\nstages:\n  a: { command: "true", cleanup: "echo undoing with $API_TOKEN" }\n`;
   expect((await up(config, { API_TOKEN: TOKEN })).code).toBe(0);
-  const down = await runCli(["down", "-c", path.join(project.dir, "startup.yaml")], { cwd: project.dir, env: { API_TOKEN: TOKEN } });
+  const down = await runCli(["down", "--undo", "-c", path.join(project.dir, "startup.yaml")], { cwd: project.dir, env: { API_TOKEN: TOKEN } });
   expect(down.code, down.stderr).toBe(0);
   expect(readLog("a")).toContain("undoing with ***");
   expect(down.stdout + down.stderr).not.toContain(TOKEN);

@@ -84,7 +84,7 @@ describe("readers without a database, and count flags", () => {
   it("history and report say there are no runs yet, and create nothing", async () => {
     const history = await cli("history");
     expect(history).toMatchObject({ code: 0, stdout: "no runs recorded yet\n" });
-    expect((await cli("history", "--format", "json")).stdout.trim()).toBe("[]");
+    expect((await cli("history", "--format", "json")).stdout).toBe(""); // JSON Lines: no run, no line
     const report = await cli("report");
     expect(report.code).toBe(2);
     expect(report.stderr).toContain("error: no runs recorded yet");
