@@ -32,29 +32,27 @@ export function openDatabaseReadonly(stateDir: string): Db | undefined {
 // as an immutable file. Doctor uses this as it is: it must not even migrate.
 export function openReadonlyFile(file: string, timeout = 5000): Db {
   try {
-    const db = connect(file, { readonly: true, fileMustExist: true, timeout });
-    try {
-      db.pragma("user_version", { simple: true });
-      return db;
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    return checkedOpen(() => connect(file, { readonly: true, fileMustExist: true, timeout }));
   } catch (error) {
     const code = (error as { code?: string }).code ?? "";
     if (code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT") throw unreadable(file, code, error);
     if (code !== "SQLITE_CANTOPEN" && !code.startsWith("SQLITE_READONLY")) throw new StoreError(`cannot read ${file}: ${(error as Error).message}`, "check the state dir, or pass --state-dir", { cause: error });
     try {
-      const db = openImmutable(file, { fileMustExist: true });
-      try {
-        db.pragma("user_version", { simple: true });
-        return db;
-      } catch (error) {
-        db.close();
-        throw error;
-      }
+      return checkedOpen(() => openImmutable(file, { fileMustExist: true }));
     } catch (second) {
       throw new StoreError(`cannot read ${file} (${(second as { code?: string }).code ?? (second as Error).message})`, `check that ${file} is readable, or pass --state-dir`, { cause: second });
     }
+  }
+}
+
+// SQLite opens lazily: reading the header is what tells a database from another file.
+function checkedOpen(open: () => Db): Db {
+  const db = open();
+  try {
+    db.pragma("user_version", { simple: true });
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
   }
 }
