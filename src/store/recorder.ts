@@ -61,6 +61,7 @@ export class RunRecorder {
       attemptEnd: p("UPDATE attempts SET finished_at = ?, duration_ms = ?, outcome = ?, exit_code = ?, signal = ?, error = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
       attemptBackoff: p("UPDATE attempts SET backoff_ms = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
       process: p("INSERT INTO processes (run_id, stage, role, pgid, started_at) VALUES (?, ?, ?, ?, ?)"),
+      processesDone: p("DELETE FROM processes WHERE run_id = ?"),
       stageRun: p(
         `INSERT INTO stage_runs (run_id, stage, kind, priority, status, attempts, started_at, finished_at, duration_ms, exit_code, error, log_path, depends_on, position, description)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -140,6 +141,10 @@ export class RunRecorder {
       case "run-finished":
         for (const r of event.results) this.stageRow(r);
         this.push(s.runEnd, [event.at, event.status, event.exitCode, event.durationMs, event.note ?? null, id]);
+        // The process rows exist for recovery after a kill -9; a run that finished has
+        // stopped every group it started, and they would cost ~100 bytes per stage per run
+        // for as long as the run is kept. (The pgids file stays, for `down`.)
+        this.push(s.processesDone, [id]);
         if (this.pgidFd !== undefined) closeSync(this.pgidFd);
         this.pgidFd = undefined;
         return this.flush();

@@ -46,7 +46,8 @@ describe("rows after a run", () => {
       { stage: "b", attempt: 2, outcome: "ok" },
     ]);
     expect(attempts[1]?.finished_at).toMatch(ISO_MS);
-    expect(queryDb(state, "SELECT COUNT(*) AS n FROM processes")[0]?.n).toBe(3);
+    // Process rows serve recovery after a kill -9: a finished run leaves none.
+    expect(queryDb(state, "SELECT COUNT(*) AS n FROM processes")[0]?.n).toBe(0);
   });
 
   it("failure: status failed, exit 1, rollbacks in reverse order with reason failure", async () => {
