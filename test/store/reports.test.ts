@@ -111,6 +111,8 @@ describe("down and prune", () => {
     expect(down.code).toBe(0);
     expect(down.stdout).toBe("nothing left running by run " + queryDb<{ id: string }>(state, "SELECT id FROM runs")[0]!.id + "\nkept what a, b, c did: `netra-start down --undo` runs their cleanups\n");
     expect(existsSync(path.join(project.dir, "undo"))).toBe(false);
+    const json = await runCli(["down", "-c", file, "--output", "json"], { cwd: project.dir });
+    expect(JSON.parse(json.stdout)).toMatchObject({ type: "down", stoppedGroups: 0, cleanupsNotRun: ["a", "b", "c"] });
     expect((await runCli(["down", "--undo", "-c", file], { cwd: project.dir })).code).toBe(0);
     expect(readFileSync(path.join(project.dir, "undo"), "utf8")).toBe("c\nb\na\n");
     expect(queryDb(state, "SELECT stage, seq, reason, status FROM rollbacks ORDER BY seq")).toEqual([

@@ -16,6 +16,7 @@ import { loadConfigOrExit } from "../load-config.js";
 import { createRunSink, openRunContext } from "../run-context.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { err, out } from "../io.js";
+import { printJson } from "../data-format.js";
 import { childOf } from "../../util/inside-dir.js";
 import { logsDir } from "../../store/state-dir.js";
 
@@ -38,7 +39,7 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
     const index = new Map(config.stages.map((s, i) => [s.name, i]));
     const withCleanup = toUndo.filter((name) => index.has(name) && cleanupCommand(config.stages[index.get(name) as number]!));
     if (!options.undo) {
-      if (json) out(JSON.stringify({ type: "down", runId: target.id, stoppedGroups: groups.length, cleanupsNotRun: withCleanup }));
+      if (json) printJson({ type: "down", runId: target.id, stoppedGroups: groups.length, cleanupsNotRun: withCleanup });
       else {
         if (groups.length === 0) out(`nothing left running by run ${target.id}`);
         if (withCleanup.length > 0) out(`kept what ${withCleanup.join(", ")} did: \`netra-start down --undo\` runs their cleanups`);
