@@ -35,9 +35,18 @@ export function prepareModule(stage: Stage, modulePath: string, attempt: number,
     /** A service's init() settled (its host runs on): its result, once written, or
      *  whatever there is when the host exits or `signal` aborts first. */
     async settled(exited: Promise<unknown>, signal: AbortSignal): Promise<HostResult | undefined> {
+      // One controller we own, fed by `signal`: not AbortSignal.any, whose combined signal
+      // Node 20 holds only weakly (it can be collected and then never fire).
       const stopWaiting = new AbortController();
-      await Promise.race([whenFileExists(resultFile, AbortSignal.any([signal, stopWaiting.signal])), exited]);
-      stopWaiting.abort();
+      const stop = () => stopWaiting.abort();
+      if (signal.aborted) stop();
+      else signal.addEventListener("abort", stop, { once: true });
+      try {
+        await Promise.race([whenFileExists(resultFile, stopWaiting.signal), exited]);
+      } finally {
+        signal.removeEventListener("abort", stop);
+        stop();
+      }
       return this.result();
     },
   };
