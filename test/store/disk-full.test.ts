@@ -47,9 +47,11 @@ describe.skipIf(!canMount)(`a disk that fills up during a run (${canMount ? "tmp
 
   it("the report database cannot grow (SQLITE_FULL): exit 70 naming the database, not a bug", async () => {
     const marker = `netra-full-db-${process.pid}`;
-    // Leaves two blocks: room for the next stage's log lines, not for the database's next commit.
-    const fill = `  fill: { depends_on: [svc], command: "head -c $(( $(df -B1 --output=avail .netra | tail -1) - 8192 )) /dev/zero > .netra/filler" }\n`;
-    const after = `  after: { depends_on: [fill], command: "echo after" }\n`;
+    // Leaves two blocks, not enough for the database's next commit. Every stage here is
+    // silent, so none has a log file to write: the database is what meets the full disk
+    // (were `head` to print "No space left", its log would, and the test would race).
+    const fill = `  fill: { depends_on: [svc], command: "head -c $(( $(df -B1 --output=avail .netra | tail -1) - 8192 )) /dev/zero > .netra/filler 2>/dev/null; true" }\n`;
+    const after = `  after: { depends_on: [fill], command: "true" }\n`;
     await upAndCheck(`version: 1\nstages:\n${service(marker)}${fill}${after}`, marker, new RegExp(`error: the disk is full: cannot write ${state}/netra\\.db \\(\\d[^)]* free there\\)`));
   });
 });
