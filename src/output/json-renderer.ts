@@ -40,6 +40,6 @@ export function createJsonRenderer(write: (line: string) => void): (event: Engin
   };
 }
 
-export function jsonLine(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/##\[/g, "#\\u0023[");
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029").replace(/##\[/g, "#\\u0023[");
 }

@@ -10,6 +10,7 @@ import { renderJunit } from "../../output/junit.js";
 import { createStepSummary } from "../../output/github.js";
 import { createRenderer } from "../../output/renderer.js";
 import { circuitResetCommand } from "../command-line.js";
+import { printJson } from "../data-format.js";
 import { loadCircuits, resetCircuits } from "../../store/circuits.js";
 import { durationEstimates, findRun, prune, runDetails } from "../../store/queries.js";
 import { RunRecorder } from "../../store/recorder.js";
@@ -48,7 +49,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   if (options.dryRun) {
     const plan = buildPlan(selection.stages);
     const order = plan.order.map((i) => plan.stages[i]?.name as string);
-    if (mode === "json") out(JSON.stringify({ type: "dry-run", config: analysis.location.shown, concurrency, order }));
+    if (mode === "json") printJson({ type: "dry-run", config: analysis.location.shown, concurrency, order });
     else {
       out(`dry run: ${order.length} stage${order.length === 1 ? "" : "s"} would start in this order (concurrency ${concurrency}); nothing was run`);
       order.forEach((name, n) => out(`${String(n + 1).padStart(4)}  ${name}`));
