@@ -12,13 +12,16 @@ beforeEach(() => {
 });
 afterEach(() => project.cleanup());
 
+// The wipe waits until its first line is in its log: the log is created by that first
+// line (a silent stage has none), and an rm racing that creation would fail on a folder
+// that is "not empty".
 it("outputs written after the logs dir was deleted reach the dependent; the logs are back", async () => {
   const state = path.join(project.dir, ".netra");
   const file = project.write(
     "startup.yaml",
     `version: 1
 stages:
-  wipe: { command: "echo before-wipe; rm -rf .netra/logs; echo after-wipe" }
+  wipe: { command: "echo before-wipe; until grep -qs before-wipe .netra/logs/*/wipe.log; do sleep 0.01; done; rm -rf .netra/logs; echo after-wipe" }
   producer: { depends_on: [wipe], command: "echo URL=http://db:5432 >> \\"$NETRA_OUTPUT\\"; echo produced" }
   consumer: { depends_on: [producer], command: "echo got $NETRA_PRODUCER_URL; test \\"$NETRA_PRODUCER_URL\\" = http://db:5432" }
 `,
