@@ -4,6 +4,7 @@ import { mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { childOf, isInside } from "../util/inside-dir.js";
 import type { Db } from "./database.js";
+import { median, parseRecent } from "./stage-durations.js";
 
 export interface RunRow {
   id: string;
@@ -134,28 +135,14 @@ export function lastRollbackSeq(db: Db, runId: string): number {
 }
 
 // For critical-path-first scheduling: each stage's median duration over its last five
-// successful runs. One query for the whole graph, on the stage_runs_recent index: it
-// steps from one stage name to the next (no scan of the history) and reads each stage's
-// newest five, so its cost follows the number of stages, not of runs recorded.
+// successful runs, from the per-stage aggregate the recorder keeps (stage-durations.ts):
+// its cost follows the number of stages, never the number of runs recorded.
 export function durationEstimates(db: Db): Map<string, number> {
-  const rows = db
-    .prepare(
-      `WITH RECURSIVE names(stage) AS (
-         SELECT MIN(stage) FROM stage_runs WHERE status = 'ready' AND duration_ms IS NOT NULL
-         UNION ALL
-         SELECT (SELECT MIN(stage) FROM stage_runs WHERE status = 'ready' AND duration_ms IS NOT NULL AND stage > names.stage)
-         FROM names WHERE names.stage IS NOT NULL)
-       SELECT r.stage, r.duration_ms FROM names JOIN stage_runs r ON r.rowid IN (
-         SELECT rowid FROM stage_runs WHERE stage = names.stage AND status = 'ready' AND duration_ms IS NOT NULL ORDER BY finished_at DESC LIMIT 5)`,
-    )
-    .all() as { stage: string; duration_ms: number }[];
-  const byStage = new Map<string, number[]>();
-  for (const row of rows) (byStage.get(row.stage) ?? byStage.set(row.stage, []).get(row.stage))?.push(row.duration_ms);
+  const rows = db.prepare("SELECT stage, recent_ms FROM stage_durations").all() as { stage: string; recent_ms: string }[];
   const estimates = new Map<string, number>();
-  for (const [stage, values] of byStage) {
-    values.sort((a, b) => a - b);
-    const mid = values.length >> 1;
-    estimates.set(stage, values.length % 2 ? (values[mid] as number) : ((values[mid - 1] as number) + (values[mid] as number)) / 2);
+  for (const row of rows) {
+    const estimate = median(parseRecent(row.recent_ms));
+    if (estimate !== undefined) estimates.set(row.stage, estimate);
   }
   return estimates;
 }

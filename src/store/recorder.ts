@@ -16,6 +16,7 @@ import type { EngineEvent, StageResult } from "../engine/events.js";
 import { unreachable } from "../engine/failure.js";
 import type { Db } from "./database.js";
 import { childOf } from "../util/inside-dir.js";
+import { parseRecent, withNewest } from "./stage-durations.js";
 
 export interface RunMeta {
   configPath: string;
@@ -57,9 +58,9 @@ export class RunRecorder {
         "INSERT INTO runs (id, started_at, status, config_path, config_hash, profile, host, pid, name, command, stages_total) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       runEnd: p("UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, duration_ms = ?, note = ? WHERE id = ?"),
-      attemptStart: p("INSERT OR REPLACE INTO attempts (run_id, stage, attempt, started_at, outcome) VALUES (?, ?, ?, ?, 'running')"),
-      attemptEnd: p("UPDATE attempts SET finished_at = ?, duration_ms = ?, outcome = ?, exit_code = ?, signal = ?, error = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
-      attemptBackoff: p("UPDATE attempts SET backoff_ms = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
+      attemptStart: p("INSERT OR REPLACE INTO attempt_log (run_id, stage, attempt, started_at, outcome) VALUES (?, ?, ?, ?, 'running')"),
+      attemptEnd: p("UPDATE attempt_log SET finished_at = ?, duration_ms = ?, outcome = ?, exit_code = ?, signal = ?, error = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
+      attemptBackoff: p("UPDATE attempt_log SET backoff_ms = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
       process: p("INSERT INTO processes (run_id, stage, role, pgid, started_at) VALUES (?, ?, ?, ?, ?)"),
       processesDone: p("DELETE FROM processes WHERE run_id = ?"),
       stageRun: p(
@@ -75,6 +76,13 @@ export class RunRecorder {
       ),
       circuitTransition: p("INSERT INTO circuit_transitions (stage, at, from_state, to_state, consecutive_failures, run_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       rollback: p("INSERT INTO rollbacks (run_id, stage, seq, reason, started_at, finished_at, duration_ms, status, error, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      // A task's first attempt that succeeded: its stage_runs row says it all (the
+      // attempts view gives it back), so its row goes in the batch that wrote it.
+      firstAttemptFolded: p("DELETE FROM attempt_log WHERE run_id = ? AND stage = ? AND attempt = 1"),
+      duration: p(
+        `INSERT INTO stage_durations (stage, recent_ms, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (stage) DO UPDATE SET recent_ms = excluded.recent_ms, updated_at = excluded.updated_at`,
+      ),
       health: p("INSERT INTO health_checks (run_id, stage, checked_at, ok, duration_ms, detail) VALUES (?, ?, ?, ?, ?, ?)"),
     };
   }
@@ -120,7 +128,9 @@ export class RunRecorder {
       case "stage-retrying":
         return this.push(s.attemptBackoff, [event.delayMs, id, event.stage, event.nextAttempt - 1]);
       case "stage-ready":
-        this.endAttemptOk(event.stage, event.attempts, event.at);
+        if (event.result?.kind === "task" && event.attempts === 1) this.push(s.firstAttemptFolded, [id, event.stage]);
+        else this.endAttemptOk(event.stage, event.attempts, event.at);
+        this.recordDuration(event.stage, event.durationMs, event.at);
         return this.stageRow(event.result);
       case "service-restarted":
         // A restart's successful attempt (numbering continues across restarts).
@@ -164,6 +174,18 @@ export class RunRecorder {
   private endAttemptOk(stage: string, attempt: number, at: string): void {
     const started = this.attemptStart.get(`${stage}#${attempt}`) ?? Date.parse(at);
     this.push(this.statements.attemptEnd, [at, Date.parse(at) - started, "ok", 0, null, null, this.runId, stage, attempt]);
+  }
+
+  /** Each stage's recent durations, read once (one row per stage) when the first is needed. */
+  private recentDurations: Map<string, number[]> | undefined;
+
+  private recordDuration(stage: string, ms: number, at: string): void {
+    this.recentDurations ??= new Map(
+      (this.db.prepare("SELECT stage, recent_ms FROM stage_durations").all() as { stage: string; recent_ms: string }[]).map((row) => [row.stage, parseRecent(row.recent_ms)]),
+    );
+    const recent = withNewest(this.recentDurations.get(stage) ?? [], ms);
+    this.recentDurations.set(stage, recent);
+    this.push(this.statements.duration, [stage, recent.join(","), at]);
   }
 
   private stageRow(result: StageResult | undefined): void {

@@ -64,7 +64,7 @@ export async function recoverAbandonedRuns(db: Db, stateDir: string): Promise<Ab
       `supervisor (pid ${row.pid}) died during the run${live.length ? `; ended ${live.length} process group${live.length === 1 ? "" : "s"} it left running` : ""}`,
       row.id,
     );
-    db.prepare("UPDATE attempts SET outcome = 'abandoned', finished_at = ? WHERE run_id = ? AND finished_at IS NULL").run(now, row.id);
+    db.prepare("UPDATE attempt_log SET outcome = 'abandoned', finished_at = ? WHERE run_id = ? AND finished_at IS NULL").run(now, row.id);
     abandoned.push({ runId: row.id, pid: row.pid, startedAt: row.startedAt, stoppedGroups: live });
   }
   return abandoned;
