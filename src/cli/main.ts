@@ -95,9 +95,10 @@ function buildProgram(): Command {
     program
       .command("doctor")
       .description("say what is wrong and what to do: config, preflight, state, last failures")
-      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"]))
+      .option("--full", "check every page of the report database (PRAGMA integrity_check; slower on a big history) instead of the quick check"),
   )
-    .addHelpText("after", examples(["netra-start doctor", "netra-start doctor -c deploy/startup.yaml --format json"]))
+    .addHelpText("after", examples(["netra-start doctor", "netra-start doctor -c deploy/startup.yaml --format json", "netra-start doctor --full"]))
     .action(lazy(() => import("./commands/doctor.js")));
 
   addCommonOptions(

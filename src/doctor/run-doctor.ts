@@ -13,14 +13,14 @@ export interface DoctorReport {
   findings: Finding[];
 }
 
-export async function runDoctor(options: { config?: string; profile?: string; stateDirFor: (configPath: string) => string }): Promise<DoctorReport> {
+export async function runDoctor(options: { config?: string; profile?: string; stateDirFor: (configPath: string) => string; fullCheck?: boolean }): Promise<DoctorReport> {
   const { findings: configFindings, config, configPath } = checkConfig(options);
   const stateDir = options.stateDirFor(configPath);
   const preflight = config ? await checkPreflight(config) : [];
   // What doctor quotes (a port owner's command line, an output tail) passes the same
   // redaction as a run's output: the secrets of the environment and of the config.
   const redactor = new Redactor(secretsFromEnv([process.env, ...(config?.stages.map((s) => s.env) ?? [])], config?.settings.secrets));
-  const findings = [...configFindings, ...preflight, ...checkEnvironment(stateDir), ...checkRecords(stateDir)];
+  const findings = [...configFindings, ...preflight, ...checkEnvironment(stateDir), ...checkRecords(stateDir, options.fullCheck)];
   return { configFile: configPath, stateDir, findings: findings.map((f) => redactFinding(f, redactor)) };
 }
 

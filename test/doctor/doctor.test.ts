@@ -34,8 +34,19 @@ describe("doctor", () => {
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
     expect(text.stdout).toContain("✔ startup.yaml is valid: 1 stage, no profile");
-    expect(text.stdout).toContain("✔ report database ok: 1 run recorded, schema 5");
+    expect(text.stdout).toContain("✔ report database ok: 1 run recorded, schema 6 (quick check; `doctor --full` checks every index too)");
     expect(text.stdout).toContain("nothing wrong found");
+  });
+
+  it("checks the database quickly by default, every index with --full", async () => {
+    const config = `version: 1\nstages:\n  a: { command: "true" }\n`;
+    const file = project.write("startup.yaml", config);
+    expect((await runCli(["up", "-c", file], { cwd: project.dir })).code).toBe(0);
+    const quick = await doctor(config);
+    expect(quick.text.stdout).toContain("✔ report database ok: 1 run recorded, schema 6 (quick check; `doctor --full` checks every index too)");
+    const full = await doctor(config, ["--full"]);
+    expect(full.code).toBe(0);
+    expect(full.text.stdout).toContain("✔ report database ok: 1 run recorded, schema 6 (full integrity check)");
   });
 
   it("a supervisor killed with -9: names its unfinished run and the processes it left, with the commands that end them", async () => {

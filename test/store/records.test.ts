@@ -50,6 +50,29 @@ describe("rows after a run", () => {
     expect(queryDb(state, "SELECT COUNT(*) AS n FROM processes")[0]?.n).toBe(0);
   });
 
+  it("a task's successful first attempt costs no row of its own: the attempts view gives it back, and estimates are kept per stage", async () => {
+    const config = `version: 1\nstages:\n  a: { command: "true" }\n  b: { command: "test $NETRA_ATTEMPT = 2", depends_on: [a], backoff: { initial: 10ms } }\n  svc: { kind: service, command: "exec sleep 30", depends_on: [a] }\n`;
+    expect((await up(config, ["--check"])).code).toBe(0);
+    expect((await up(config, ["--check"])).code).toBe(0);
+    // Rows kept: b's two attempts and the service's first, in each of the two runs; a's none.
+    expect(queryDb(state, "SELECT stage, attempt, outcome FROM attempt_log ORDER BY stage, attempt")).toEqual([
+      { stage: "b", attempt: 1, outcome: "exit-non-zero" },
+      { stage: "b", attempt: 1, outcome: "exit-non-zero" },
+      { stage: "b", attempt: 2, outcome: "ok" },
+      { stage: "b", attempt: 2, outcome: "ok" },
+      { stage: "svc", attempt: 1, outcome: "ok" },
+      { stage: "svc", attempt: 1, outcome: "ok" },
+    ]);
+    const given = queryDb(state, "SELECT a.run_id, a.started_at, a.finished_at, a.duration_ms, a.outcome, a.exit_code, s.started_at AS s_start, s.finished_at AS s_end, s.duration_ms AS s_ms FROM attempts a JOIN stage_runs s USING (run_id, stage) WHERE a.stage = 'a'");
+    expect(given).toHaveLength(2);
+    for (const row of given) expect(row).toMatchObject({ outcome: "ok", exit_code: 0, started_at: row.s_start, finished_at: row.s_end, duration_ms: row.s_ms });
+    const report = await runCli(["report", "--state-dir", state, "--output", "json"], { cwd: project.dir });
+    expect(JSON.parse(report.stdout).attempts.filter((x: { stage: string }) => x.stage === "a")).toMatchObject([{ attempt: 1, outcome: "ok" }]);
+    const durations = queryDb<{ stage: string; recent_ms: string }>(state, "SELECT stage, recent_ms FROM stage_durations ORDER BY stage");
+    expect(durations.map((d) => d.stage)).toEqual(["a", "b", "svc"]);
+    for (const d of durations) expect(d.recent_ms).toMatch(/^\d+,\d+$/);
+  });
+
   it("failure: status failed, exit 1, rollbacks in reverse order with reason failure", async () => {
     const result = await up(`version: 1\ndefaults: { retries: 0 }\nstages:\n  a: { command: "true", cleanup: "true" }\n  b: { command: "true", depends_on: [a], cleanup: "exit 4" }\n  c: { command: "exit 9", depends_on: [b] }\n`);
     expect(result.code).toBe(1);
