@@ -51,12 +51,14 @@ export function learnOutputs(
   moduleOutputs: Record<string, string> | undefined,
   ctx: { redactor: Redactor; secretNames: readonly string[] },
 ): { outputs: Record<string, string>; secretKeys: string[]; learned: boolean; tooLarge: OutputsTooLarge | undefined } {
-  const hugeFile = oversizedFile(stage, fileSize(file));
-  const outputs = { ...(hugeFile ? {} : readOutputs(file)), ...moduleOutputs };
+  // One stat says whether the stage wrote the file at all (most write nothing) and how big.
+  const size = fileSize(file);
+  const hugeFile = size === undefined ? undefined : oversizedFile(stage, size);
+  const outputs = { ...(hugeFile || !size ? {} : readOutputs(file)), ...moduleOutputs };
   const secretKeys = Object.keys(outputs).filter((key) => isSecretName(key, ctx.secretNames));
   let learned = false;
   for (const key of secretKeys) learned = ctx.redactor.add(outputs[key] as string) || learned;
-  if (existsSync(file)) {
+  if (size !== undefined) {
     try {
       chmodSync(file, 0o600);
       if (secretKeys.length > 0) writeFileSync(file, ctx.redactor.redact(readFileSync(file, "utf8")), { mode: 0o600 });
@@ -79,6 +81,8 @@ export function saveOutputs(
 ): { outputs: Record<string, string>; learned: boolean; tooLarge: OutputsTooLarge | undefined; collision: string | undefined } {
   const { outputs, secretKeys, learned, tooLarge } = learnOutputs(stage.name, file, moduleOutputs, ctx);
   if (tooLarge) return { outputs, learned, tooLarge, collision: undefined };
+  // Nothing to save, nothing to collide: and no walk over every stage for each of 10,000.
+  if (Object.keys(outputs).length === 0) return { outputs, learned, tooLarge: undefined, collision: undefined };
   const others = ctx.state.stages.filter((e) => e.stage.name !== stage.name).map((e) => ({ stage: e.stage.name, outputs: e.outputs }));
   const collision = findOutputCollision(stage.name, outputs, others);
   if (collision) return { outputs: {}, learned, tooLarge: undefined, collision };
@@ -87,11 +91,12 @@ export function saveOutputs(
   return { outputs, learned, tooLarge: undefined, collision: undefined };
 }
 
-function fileSize(file: string): number {
+/** Undefined when there is no such file. */
+function fileSize(file: string): number | undefined {
   try {
-    return statSync(file).size;
+    return statSync(file, { throwIfNoEntry: false })?.size;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 /** Says which two outputs would set the same variable, or undefined when none do. */

@@ -1,6 +1,6 @@
 // Signalling a stage's whole process group: the stage runs `detached`, so its pid is its
 // group id and `kill(-pgid)` reaches every grandchild it started.
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readSync } from "node:fs";
 import { sleep } from "../../util/sleep.js";
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -37,12 +37,8 @@ function liveMembers(pgid: number, firstOnly: boolean): number[] | undefined {
   const members: number[] = [];
   for (const entry of entries) {
     if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "latin1");
-    } catch {
-      continue;
-    }
+    const stat = readProcStat(entry);
+    if (stat === undefined) continue;
     // Fields after the parenthesised command: state ppid pgrp ...
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     if (Number(fields[2]) === pgid && fields[0] !== "Z" && fields[0] !== "X") {
@@ -51,6 +47,22 @@ function liveMembers(pgid: number, firstOnly: boolean): number[] | undefined {
     }
   }
   return members;
+}
+
+// One buffer for every /proc/<pid>/stat read: readFileSync allocates 64 KiB per call for
+// a file whose size /proc reports as 0, and a teardown reads every process's.
+const statBuffer = Buffer.allocUnsafe(4096);
+
+function readProcStat(pid: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(`/proc/${pid}/stat`, "r");
+    return statBuffer.toString("latin1", 0, readSync(fd, statBuffer, 0, statBuffer.length, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 // SIGTERM to the group, SIGKILL to whatever is left after `graceMs`. Resolves once no

@@ -4,7 +4,6 @@
 // cleanup hooks, its own kill handling) costing more than the budget, and we need none
 // of it; how the process is started is spawn-child.ts — see bench/chain-overhead.mjs.
 import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
-import { sleep } from "../../util/sleep.js";
 import type { Command } from "../../config/types.js";
 import { OutputLines } from "./output-lines.js";
 import { groupAlive, terminateGroup } from "./process-group.js";
@@ -116,9 +115,14 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   // daemon that called setsid may hold them open forever. Read for a short grace (output
   // still in the pipe), then stop, and say who held it.
   const finished = child.exited.then(() => leftoversEnded).then(async () => {
-    const grace = new AbortController();
-    const drained = await Promise.race([child.closed.then(() => true), sleep(ending ? PIPE_GRACE_AFTER_STOP_MS : PIPE_GRACE_MS, grace.signal).then(() => false)]);
-    grace.abort(); // its timer must not keep the process alive
+    // A timer we clear ourselves: its pending timeout must not keep the process alive, and
+    // an AbortController per stage (whose abort() builds a DOMException) costs at 10,000.
+    let grace: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<false>((resolve) => {
+      grace = setTimeout(() => resolve(false), ending ? PIPE_GRACE_AFTER_STOP_MS : PIPE_GRACE_MS);
+    });
+    const drained = await Promise.race([child.closed.then(() => true as const), graceOver]);
+    clearTimeout(grace);
     if (!drained) {
       const holders = pipeHolders(child.fds(), spec.env);
       child.release();
