@@ -193,9 +193,15 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
       case "stage-cancelled":
         model.cancelled(event.stage, event.reason);
         return schedule();
+      case "stage-up-to-date":
+        // Done without running: no timer, one line saying why it was not run.
+        model.settle(event.stage, "ready");
+        print(event);
+        return schedule();
       case "process-started":
       case "circuit-changed":
       case "outputs-saved":
+      case "fingerprint-saved":
         return;
       case "service-output":
         // Before all is ready, a service's latest line shows on its running line (stage-output).
