@@ -14,6 +14,15 @@ function outputsFile(dir: string, stage: string): string {
   return path.join(dir, `${stage}.outputs.json`);
 }
 
+/** The key if there is one: `plan` reads, and never makes, state. */
+export function readKey(dir: string): Buffer | undefined {
+  try {
+    return readFileSync(path.join(dir, "key"));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The state dir's fingerprint key, made on first use (a lost key only makes every task run once more). */
 export function loadKey(dir: string): Buffer {
   const file = path.join(dir, "key");
