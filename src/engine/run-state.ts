@@ -267,11 +267,11 @@ export class RunState {
       }
       case "ready": {
         const d = details as TransitionDetails["ready"];
+        // Only a task found up to date may become ready without running.
+        if (from === "pending" && d.upToDate === undefined) throw new IllegalTransition(stage, from, to);
         Object.assign(entry, { attempts: d.attempts, outputs: d.outputs, service: d.service, cleanup: d.cleanup, logPath: d.logPath, readyAt: now, error: undefined });
         if (from === "pending") {
-          // Up to date: it ran nothing, and became ready as it was last time. Only that
-          // may skip running.
-          if (d.upToDate === undefined) throw new IllegalTransition(stage, from, to);
+          // Up to date: it ran nothing, and became ready as it was last time.
           Object.assign(entry, { everReady: true, upToDate: true, why: d.upToDate, startedAt: now, finishedAt: now });
           this.readyOrder.push(entry.index);
           return { type: "stage-up-to-date", at, stage, reason: d.upToDate ?? "up to date", outputs: d.outputs };
