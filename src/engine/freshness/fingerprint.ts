@@ -5,7 +5,7 @@
 import { createHmac, hash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { globSync } from "tinyglobby";
+import { globSync, isDynamicPattern } from "tinyglobby";
 import type { Stage } from "../../config/types.js";
 
 /** One input file as last hashed: size and mtime let the next run skip reading it. */
@@ -56,7 +56,7 @@ export function upstreamHash(upstream: ReadonlyMap<string, Record<string, string
 // last record: an unchanged tree costs one stat per file, no read.
 export function hashInputs(stage: Stage, previous: Record<string, InputFile> | undefined): Record<string, InputFile> {
   if (stage.inputs.length === 0) return {};
-  const files = globSync(stage.inputs, { cwd: stage.cwd, onlyFiles: true }).sort();
+  const files = matchInputs(stage.inputs, stage.cwd);
   const inputs: Record<string, InputFile> = {};
   for (const file of files) {
     const full = path.resolve(stage.cwd, file);
@@ -71,6 +71,28 @@ export function hashInputs(stage: Stage, previous: Record<string, InputFile> | u
     else inputs[file] = { size: stat.size, mtimeMs: stat.mtimeMs, hash: digest(readFileSync(full)) };
   }
   return inputs;
+}
+
+// A plain file name is taken as it is: one stat, where a glob walks its whole folder —
+// 200 stages naming one file each in a folder of 200 was 200 × 200 entries matched.
+// Globs, and folders (which stand for everything under them), go to tinyglobby.
+export function matchInputs(patterns: readonly string[], cwd: string): string[] {
+  const files = new Set<string>();
+  const globs: string[] = [];
+  for (const pattern of patterns) {
+    if (isDynamicPattern(pattern)) {
+      globs.push(pattern);
+      continue;
+    }
+    try {
+      if (statSync(path.resolve(cwd, pattern)).isFile()) files.add(path.relative(cwd, path.resolve(cwd, pattern)));
+      else globs.push(pattern);
+    } catch {
+      // not there (yet): no input by that name
+    }
+  }
+  if (globs.length > 0) for (const file of globSync(globs, { cwd, onlyFiles: true })) files.add(file);
+  return [...files].sort();
 }
 
 export function takeFingerprint(stage: Stage, upstream: ReadonlyMap<string, Record<string, string>>, key: Buffer, previous: Fingerprint | undefined): Fingerprint {
