@@ -194,9 +194,10 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
         model.cancelled(event.stage, event.reason);
         return schedule();
       case "stage-up-to-date":
-        // Done without running: no timer, one line saying why it was not run.
+        // Done without running: no timer, and a permanent line like a ready stage's.
+        // (Stage names are [a-z0-9_-] by the schema: nothing to clean.)
         model.settle(event.stage, "ready");
-        print(event);
+        model.print(`${style.green("✔")} ${event.stage} ${style.dim(event.reason)}`);
         return schedule();
       case "process-started":
       case "circuit-changed":

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli, tempProject, type TempProject } from "../helpers/cli.js";
 import { queryDb } from "../helpers/db.js";
+import { runOnTerminal } from "../helpers/terminal.js";
 
 let project: TempProject;
 let state: string;
@@ -164,6 +165,17 @@ stages:
     expect(again.stdout).toContain("[check] started: inputs changed: input.txt");
     expect(ranTimes("check")).toBe(3);
     expect(queryDb(state, "SELECT run_id FROM stage_fingerprints WHERE stage = 'check'")).toEqual([{ run_id: firstRun }]);
+  });
+
+  it("the live view gives an up-to-date task one permanent line and says so in the summary", async () => {
+    project.write("startup.yaml", MIGRATIONS);
+    project.write("db/migrations/0001.sql", "create table a;\n");
+    expect((await up()).code).toBe(0);
+    const run = await runOnTerminal(["up", "-c", "startup.yaml", "--output", "tty"], { cwd: project.dir, columns: 100 });
+    expect(run.code).toBe(0);
+    expect(run.screen).toContain("✔ migrate up to date");
+    expect(run.screen.some((line) => /^migrate\s+✔ up to date/.test(line))).toBe(true);
+    expect(ranTimes("migrate")).toBe(1);
   });
 
   it("inputs on a service is a config error, located, exit 2", async () => {
