@@ -167,6 +167,30 @@ stages:
     expect(queryDb(state, "SELECT run_id FROM stage_fingerprints WHERE stage = 'check'")).toEqual([{ run_id: firstRun }]);
   });
 
+  it("a rollback that runs its cleanup makes the task run next time, up to date or not", async () => {
+    const config = (failing: boolean) => `version: 1
+defaults: { retries: 0 }
+stages:
+  seed:
+    command: 'mkdir -p runs && echo x >> runs/seed'
+    cleanup: 'echo undone > undone.txt'
+    inputs: [seed.sql]
+  smoke: { command: '${failing ? "exit 3" : "true"}', depends_on: [seed] }
+`;
+    project.write("seed.sql", "insert;\n");
+    project.write("startup.yaml", config(false));
+    expect((await up()).code).toBe(0);
+    project.write("startup.yaml", config(true));
+    const failed = await up();
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/\[seed\] up to date/);
+    expect(readFileSync(path.join(project.dir, "undone.txt"), "utf8")).toBe("undone\n");
+    project.write("startup.yaml", config(false));
+    const again = await up();
+    expect(again.stdout).toContain("[seed] started: no previous run");
+    expect(ranTimes("seed")).toBe(2);
+  });
+
   it("the live view gives an up-to-date task one permanent line and says so in the summary", async () => {
     project.write("startup.yaml", MIGRATIONS);
     project.write("db/migrations/0001.sql", "create table a;\n");
