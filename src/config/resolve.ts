@@ -279,6 +279,11 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
   if (own.restart !== undefined && kind !== "service")
     r.report(at("restart"), { code: "restart-on-task", message: "restart applies only to services", hint: "remove restart, or set kind: service", key: true });
 
+  for (const key of ["inputs", "creates"] as const)
+    if (own[key] !== undefined && kind === "service")
+      r.report(at(key), { code: "fingerprint-on-service", message: `${key} applies only to tasks: a service runs every time`, hint: `remove ${key}, or make the stage a task`, key: true });
+  const cwd = s.cwd === undefined ? dir : path.resolve(dir, r.text(s.cwd as string, at("cwd")));
+
   const backoff = isPlainObject(s.backoff) ? s.backoff : {};
   const breaker = isPlainObject(s.circuit_breaker) ? s.circuit_breaker : {};
   const env: Record<string, string> = {};
@@ -307,10 +312,12 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
     health: resolveHealth(r, s.health, at),
     cleanup: s.cleanup === undefined ? undefined : r.command(s.cleanup, at("cleanup")),
     env,
-    cwd: s.cwd === undefined ? dir : path.resolve(dir, r.text(s.cwd as string, at("cwd"))),
+    cwd,
     requires: resolveRequires(r, isPlainObject(s.requires) ? s.requires : {}, dir, (...field) => at("requires", ...field)),
     restart: (s.restart as RestartPolicy | undefined) ?? DEFAULT_STAGE.restart,
     killTimeoutMs: ms(s.kill_timeout, DEFAULT_STAGE.killTimeoutMs),
+    inputs: ((s.inputs as string[] | undefined) ?? []).map((g, i) => r.text(g, at("inputs", i))),
+    creates: ((s.creates as string[] | undefined) ?? []).map((f, i) => path.resolve(cwd, r.text(f, at("creates", i)))),
   };
 }
 

@@ -188,6 +188,10 @@ const stageOverrideProperties = {
     "x-expected": "a path to a .js, .mjs, .cjs or .ts module",
   },
   depends_on: { type: "array", items: { type: "string" }, uniqueItems: true },
+  // Up-to-date tasks (docs/config.md, "Skipping what is up to date"): per stage, not in
+  // `defaults`, since what a stage reads and makes is its own.
+  inputs: { ...stringList, description: "Globs (relative to cwd) of the files the task reads: it is skipped while they, its command, env and upstream outputs are unchanged since its last successful run." },
+  creates: { ...stringList, description: "Paths (relative to cwd) the task makes: it runs again whenever one is missing." },
 };
 
 const stageProperties = { ...stageOverrideProperties, health };

@@ -67,6 +67,10 @@ export interface Stage {
   requires: Requires;
   restart: RestartPolicy;
   killTimeoutMs: number;
+  /** Globs relative to `cwd` (tasks only): with `creates`, makes the task skippable when up to date. */
+  inputs: string[];
+  /** Absolute paths the task makes: a missing one makes it run. */
+  creates: string[];
 }
 
 export interface Settings {

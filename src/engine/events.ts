@@ -3,6 +3,7 @@
 // ends in unreachable(). Nothing in the engine prints.
 import type { Priority, StageKind } from "../config/types.js";
 import type { AttemptFailure } from "./failure.js";
+import type { Fingerprint } from "./freshness/fingerprint.js";
 
 /** A stage's status as the report database records it (stage_runs.status). */
 export type RecordedStatus = "ready" | "failed" | "skipped" | "cancelled";
@@ -35,13 +36,20 @@ export interface StageResult {
   exitCode: number | undefined;
   error: string | undefined;
   logPath: string | undefined;
+  /** A task with `inputs`/`creates`: why it ran ("inputs changed: a.sql") or was skipped ("up to date"). */
+  why?: string;
+  /** Skipped as up to date: ready without running, its recorded outputs replayed. */
+  upToDate?: boolean;
 }
 
 /** One per change of a stage's status, emitted by RunState.transition() only. */
 export type TransitionEvent =
-  | { type: "stage-started"; at: string; stage: string; attempt: number; maxAttempts: number }
+  /** `why`: on the first attempt of a task with `inputs`/`creates`, why it runs. */
+  | { type: "stage-started"; at: string; stage: string; attempt: number; maxAttempts: number; why?: string }
   | { type: "stage-retrying"; at: string; stage: string; nextAttempt: number; maxAttempts: number; delayMs: number }
   | { type: "stage-ready"; at: string; stage: string; attempts: number; durationMs: number; outputs: Record<string, string>; result?: StageResult }
+  /** pending → ready without running: its fingerprint equals its last successful run's; `outputs` are that run's, replayed. */
+  | { type: "stage-up-to-date"; at: string; stage: string; reason: string; outputs: Record<string, string>; result?: StageResult }
   | { type: "stage-failed"; at: string; stage: string; attempts: number; durationMs: number; error: string; tail: string[]; critical: boolean; exitCode: number | undefined; reason: AttemptFailure["reason"] | "lost"; result?: StageResult }
   | { type: "stage-skipped"; at: string; stage: string; reason: string; result?: StageResult }
   | { type: "stage-cancelled"; at: string; stage: string; reason: string; result?: StageResult }
@@ -61,6 +69,8 @@ export type FactEvent =
   | { type: "attempt-failed"; at: string; stage: string; attempt: number; maxAttempts: number; durationMs: number; failure: AttemptFailure; error: string }
   | { type: "circuit-changed"; at: string; stage: string; from: CircuitState; to: CircuitState; consecutiveFailures: number; openedAt: string | undefined; nextTryAt: string | undefined; why: string }
   | { type: "outputs-saved"; at: string; stage: string; file: string; keys: string[]; secretKeys: string[] }
+  /** A task with `inputs`/`creates` succeeded: what the next run compares against (hashes only, no values). */
+  | { type: "fingerprint-saved"; at: string; stage: string; fingerprint: Fingerprint; outputKeys: string[] }
   | { type: "services-running"; at: string; stages: string[] }
   /** `undo`: cleanups run (a failed run, `down --undo`); else services are only stopped. */
   | { type: "rollback-started"; at: string; reason: RollbackReason; undo: boolean; stages: string[] }

@@ -19,6 +19,8 @@ export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent
       return { ...event, line: r(event.line) };
     case "stage-ready":
       return { ...event, outputs: Object.fromEntries(Object.entries(event.outputs).map(([k, v]) => [k, r(v)])), result: row(event.result) };
+    case "stage-up-to-date":
+      return { ...event, outputs: Object.fromEntries(Object.entries(event.outputs).map(([k, v]) => [k, r(v)])), result: row(event.result) };
     case "stage-failed":
       return { ...event, error: r(event.error), tail: event.tail.map(r), result: row(event.result) };
     case "service-lost":
@@ -43,6 +45,7 @@ export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent
     case "process-started":
     case "circuit-changed":
     case "outputs-saved":
+    case "fingerprint-saved":
     case "services-running":
     case "rollback-started":
     case "rollback-finished":

@@ -16,7 +16,8 @@ export type StageStatus = "pending" | "running" | "retrying" | "ready" | "restar
  *  still be rolled back when it had been ready (a service lost or stopped mid-restart). */
 export const TRANSITIONS: { readonly [From in StageStatus]: readonly StageStatus[] } = {
   // pending → failed: an open circuit refuses the stage before any attempt.
-  pending: ["running", "skipped", "failed"],
+  // pending → ready: a task found up to date (its inputs unchanged) runs nothing.
+  pending: ["running", "skipped", "failed", "ready"],
   running: ["ready", "retrying", "failed", "cancelled"],
   retrying: ["running", "cancelled"],
   // ready → failed: a service exited and is not restarted (restart: no, circuit open).
@@ -35,9 +36,11 @@ export function canTransition(from: StageStatus, to: StageStatus): boolean {
 /** What each move needs to know; it becomes the payload of the event the move emits. */
 export interface TransitionDetails {
   pending: never;
-  running: { attempt: number; maxAttempts: number };
+  /** `why`: a task with inputs/creates, on its first attempt: why it runs. */
+  running: { attempt: number; maxAttempts: number; why?: string };
   retrying: { nextAttempt: number; maxAttempts: number; delayMs: number };
-  ready: { attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string | undefined };
+  /** `upToDate`: skipped as up to date (from pending), with its recorded outputs; the reason shown. */
+  ready: { attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string | undefined; upToDate?: string };
   restarting: { exitCode: number | null; signal: string | null; uptimeMs: number; delayMs: number };
   failed: { attempts: number; error: string; tail: string[]; exitCode: number | undefined; reason: AttemptFailure["reason"] | "lost"; logPath: string | undefined };
   skipped: { reason: string };
@@ -67,6 +70,10 @@ export interface StageEntry {
   readonly everReady: boolean;
   /** What it was when rollback undid it: a service lost before the rollback stays failed in the record. */
   readonly undoneFrom: StageStatus | undefined;
+  /** A task with inputs/creates: why it ran, or "up to date". */
+  readonly why: string | undefined;
+  /** Ready without running: up to date. */
+  readonly upToDate: boolean;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -136,6 +143,8 @@ export class RunState {
         service: undefined,
         everReady: false,
         undoneFrom: undefined,
+        why: undefined,
+        upToDate: false,
       };
       this.byName.set(stage.name, entry);
       return entry;
@@ -248,8 +257,9 @@ export class RunState {
       case "running": {
         const d = details as TransitionDetails["running"];
         if (from === "pending") entry.startedAt = now;
+        if (d.why !== undefined) entry.why = d.why;
         entry.attempts = Math.max(entry.attempts, d.attempt);
-        return { type: "stage-started", at, stage, attempt: d.attempt, maxAttempts: d.maxAttempts };
+        return { type: "stage-started", at, stage, attempt: d.attempt, maxAttempts: d.maxAttempts, ...(d.why === undefined ? {} : { why: d.why }) };
       }
       case "retrying": {
         const d = details as TransitionDetails["retrying"];
@@ -257,7 +267,15 @@ export class RunState {
       }
       case "ready": {
         const d = details as TransitionDetails["ready"];
+        // Only a task found up to date may become ready without running.
+        if (from === "pending" && d.upToDate === undefined) throw new IllegalTransition(stage, from, to);
         Object.assign(entry, { attempts: d.attempts, outputs: d.outputs, service: d.service, cleanup: d.cleanup, logPath: d.logPath, readyAt: now, error: undefined });
+        if (from === "pending") {
+          // Up to date: it ran nothing, and became ready as it was last time.
+          Object.assign(entry, { everReady: true, upToDate: true, why: d.upToDate, startedAt: now, finishedAt: now });
+          this.readyOrder.push(entry.index);
+          return { type: "stage-up-to-date", at, stage, reason: d.upToDate ?? "up to date", outputs: d.outputs };
+        }
         if (!entry.everReady) {
           entry.everReady = true;
           entry.finishedAt = now;
@@ -364,7 +382,7 @@ export function recordedStatus(entry: Pick<StageEntry, "status" | "everReady" | 
   }
 }
 
-const ROW_EVENTS = new Set<EngineEvent["type"]>(["stage-ready", "stage-failed", "stage-skipped", "stage-cancelled", "service-lost"]);
+const ROW_EVENTS = new Set<EngineEvent["type"]>(["stage-ready", "stage-up-to-date", "stage-failed", "stage-skipped", "stage-cancelled", "service-lost"]);
 
 function resultOf(e: StageEntry): StageResult {
   return {
@@ -380,6 +398,8 @@ function resultOf(e: StageEntry): StageResult {
     exitCode: e.exitCode,
     error: e.error,
     logPath: e.logPath,
+    why: e.why,
+    upToDate: e.upToDate,
   };
 }
 

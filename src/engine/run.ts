@@ -14,6 +14,7 @@ import { abandonsRun, RunState, type InterruptSignal } from "./run-state.js";
 import { DiskFullError, isDiskFull } from "../util/disk-full.js";
 import { outputsDir, runLogDir } from "./run-paths.js";
 import { Scheduler } from "./scheduler.js";
+import type { FreshnessOptions } from "./freshness/freshness.js";
 import { runStage } from "./stage-runner.js";
 import { ServiceSupervisor } from "./supervisor.js";
 
@@ -38,6 +39,8 @@ export interface RunOptions {
   circuits?: ReadonlyMap<string, CircuitRecord>;
   /** The command that closes a stage's circuit by hand, named in "circuit open" errors. */
   circuitReset?: (stage: string) => string;
+  /** Up-to-date tasks are skipped (their last fingerprints, --force); absent, every stage runs. */
+  freshness?: FreshnessOptions;
 }
 
 export interface RunHandle {
@@ -100,6 +103,7 @@ export function startRun(options: RunOptions): RunHandle {
     upstreamOutputs,
     firstAttempt,
     circuitReset: options.circuitReset,
+    freshness: options.freshness,
   });
   const stopNow = () => {
     scheduler?.halt();

@@ -99,7 +99,7 @@ export class Scheduler {
     this.controllers.delete(i);
     const entry = this.state.entry(i);
     if (result.ok) {
-      this.state.transition(i, "ready", { attempts: result.attempts, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: result.logPath });
+      this.state.transition(i, "ready", { attempts: result.attempts, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: result.logPath, upToDate: result.upToDate });
       this.options.onReady?.(i);
       for (const dependent of this.options.plan.graph.dependents[i] ?? []) {
         this.waitingOn[dependent] = (this.waitingOn[dependent] as number) - 1;

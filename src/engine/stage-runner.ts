@@ -23,6 +23,10 @@ import { diskFullError, isDiskFull, type DiskFullError } from "../util/disk-full
 import { terminateGroup } from "./process/process-group.js";
 import { deadline } from "../util/deadline.js";
 import { sleep } from "../util/sleep.js";
+import { isSecretName } from "../redact/redactor.js";
+import type { Fingerprint } from "./freshness/fingerprint.js";
+import { checkFreshness, isFingerprinted, type FreshnessOptions } from "./freshness/freshness.js";
+import { writeRecordedOutputs } from "./freshness/state-files.js";
 
 export interface StageRunContext {
   state: RunState;
@@ -44,6 +48,8 @@ export interface StageRunContext {
   firstAttempt?: number;
   /** The command that closes a stage's circuit by hand, with this invocation's config and state dir. */
   circuitReset?: (stage: string) => string;
+  /** Tasks with inputs/creates are skipped when up to date; absent, everything runs. */
+  freshness?: FreshnessOptions;
 }
 
 /** A service that became ready: still running, stopped at teardown. */
@@ -54,7 +60,8 @@ export interface ServiceHandle {
 }
 
 export type StageRunResult =
-  | { ok: true; attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string | undefined }
+  /** `upToDate`: nothing ran (the reason shown); `outputs` are its last successful run's. */
+  | { ok: true; attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string | undefined; upToDate?: string }
   | { ok: false; attempts: number; failure: AttemptFailure; error: string; tail: string[]; exitCode: number | undefined; logPath: string };
 
 type AttemptResult =
@@ -66,6 +73,8 @@ const OUTPUT_EVENT_INTERVAL_MS = 150;
 
 export async function runStage(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
   const { state } = ctx;
+  const verdict = ctx.freshness && ctx.firstAttempt === undefined && isFingerprinted(stage) ? checkFreshness(stage, ctx.upstreamOutputs, ctx.freshness) : undefined;
+  if (verdict?.upToDate) return replayed(stage, verdict.outputs, verdict.reason, ctx);
   const log = new StageLog(stageLogPath(ctx.logDir, stage.name), ctx.redactor, ctx.onDiskFull);
   const admission = admit(state.circuit(stage.name), stage.circuitBreaker, Date.now());
   if (!admission.run) return fail(0, { reason: "circuit-open", until: clockTime(admission.until), reset: ctx.circuitReset?.(stage.name) }, [], undefined);
@@ -77,7 +86,7 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
     for (let attempt = first; ; attempt++) {
       if (ctx.signal.aborted) return fail(attempt - first, { reason: "cancelled" }, [], undefined);
       const startedAt = Date.now();
-      state.transition(ctx.index, "running", { attempt, maxAttempts });
+      state.transition(ctx.index, "running", { attempt, maxAttempts, ...(attempt === first && verdict ? { why: verdict.reason } : {}) });
       log.begin(`attempt ${attempt}/${maxAttempts}`);
       const result = await runAttempt(stage, attempt, ctx, log);
       if (result.ok) {
@@ -85,6 +94,7 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
         // up (the supervisor closes its circuit after HEALTHY_RESET_MS); else a crash loop
         // would reset its circuit on every restart and never open it.
         if (!(stage.kind === "service" && first > 1)) state.setCircuit(stage, afterRun(state.circuit(stage.name), stage.circuitBreaker, true, Date.now()), "stage succeeded");
+        if (verdict?.fingerprint && ctx.freshness) recordFingerprint(stage, verdict.fingerprint, result.outputs, ctx.freshness.dir, ctx);
         return { ok: true, attempts: attempt - first + 1, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: log.written || stage.kind === "service" ? log.path : undefined };
       }
 
@@ -119,6 +129,25 @@ export async function runStage(stage: Stage, ctx: StageRunContext): Promise<Stag
   function fail(attempts: number, failure: AttemptFailure, tail: string[], exitCode: number | undefined): Extract<StageRunResult, { ok: false }> {
     return { ok: false, attempts, failure, error: describeFailure(failure), tail, exitCode, logPath: log.path };
   }
+}
+
+// Up to date: the outputs of its last successful run go to dependents as if it had run.
+// Secret ones are learned first, so that no event or log shows them.
+function replayed(stage: Stage, outputs: Record<string, string>, reason: string, ctx: StageRunContext): StageRunResult {
+  for (const [key, value] of Object.entries(outputs)) if (isSecretName(key, ctx.secretNames)) ctx.redactor.add(value);
+  return { ok: true, attempts: 0, outputs, service: undefined, cleanup: stage.cleanup, logPath: undefined, upToDate: reason };
+}
+
+// A successful run of a task with inputs/creates: its outputs to the 0600 file first, then
+// the fingerprint to the database (an event) — a fingerprint without its outputs never.
+function recordFingerprint(stage: Stage, fingerprint: Fingerprint, outputs: Record<string, string>, dir: string, ctx: StageRunContext): void {
+  try {
+    writeRecordedOutputs(dir, stage.name, outputs);
+  } catch (error) {
+    if (isDiskFull(error)) ctx.onDiskFull(diskFullError(dir, error));
+    return; // not recorded: the next run runs it again
+  }
+  ctx.state.report({ type: "fingerprint-saved", stage: stage.name, fingerprint, outputKeys: Object.keys(outputs) });
 }
 
 /** "14:32:05": the contract's way of saying when an open circuit lets the next try through. */

@@ -91,6 +91,8 @@ export function createStepSummary(file: string, name: string): (event: EngineEve
       case "attempt-failed":
       case "circuit-changed":
       case "outputs-saved":
+      case "stage-up-to-date":
+      case "fingerprint-saved":
       case "services-running":
       case "rollback-started":
       case "rollback-finished":

@@ -29,6 +29,8 @@ export function createJsonRenderer(write: (line: string) => void): (event: Engin
       case "attempt-failed":
       case "circuit-changed":
       case "outputs-saved":
+      case "stage-up-to-date":
+      case "fingerprint-saved":
       case "services-running":
       case "rollback-started":
       case "rollback-finished":

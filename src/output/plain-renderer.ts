@@ -42,10 +42,13 @@ export function createPlainRenderer({ write: writeLine, style, github, source, o
       case "run-started":
         return line(event.at, `run ${event.runId} started: ${event.name}, ${event.stages.length} stage${event.stages.length === 1 ? "" : "s"}, concurrency ${event.concurrency}, logs in ${event.logDir}`);
       case "stage-started":
-        return line(event.at, `${tag(event.stage)} started${event.maxAttempts > 1 ? ` (attempt ${event.attempt}/${event.maxAttempts})` : ""}`);
+        return line(event.at, `${tag(event.stage)} started${event.maxAttempts > 1 ? ` (attempt ${event.attempt}/${event.maxAttempts})` : ""}${event.why === undefined ? "" : `: ${event.why}`}`);
+      case "stage-up-to-date":
+        return line(event.at, `${tag(event.stage)} ${style.green(event.reason)}: not run, last successful run's outputs used`);
       case "stage-output":
       case "process-started":
       case "outputs-saved":
+      case "fingerprint-saved":
         return;
       case "circuit-changed":
         if (event.from === event.to) return;

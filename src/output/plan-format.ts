@@ -5,12 +5,15 @@ import { formatDuration } from "../config/duration.js";
 import type { Plan } from "../graph/plan.js";
 import { visibleText } from "../util/visible-text.js";
 import { alignColumns } from "./columns.js";
+import type { Forecast } from "../engine/freshness/forecast.js";
 
 export interface PlanView {
   name: string;
   file: string;
   profile: string | undefined;
   concurrency: number;
+  /** Tasks with inputs/creates: would the next `up` skip them, and why (forecast.ts). */
+  freshness?: ReadonlyMap<number, Forecast>;
 }
 
 export function planToJson(plan: Plan, view: PlanView): unknown {
@@ -36,6 +39,8 @@ export function planToJson(plan: Plan, view: PlanView): unknown {
       estimatedMs: plan.estimatesMs[i],
       estimateFromHistory: plan.fromHistory[i],
       critical: onPath.has(i),
+      // Only tasks with inputs/creates have one: every other stage always runs.
+      ...(view.freshness?.has(i) ? { freshness: view.freshness.get(i) } : {}),
     })),
   };
 }
@@ -62,7 +67,18 @@ export function planToText(plan: Plan, view: PlanView): string[] {
     if (s) rows.push([String(n + 1), s.name, s.kind, s.priority, s.dependsOn.join(", ") || "-", s.description?.replace(/\s+/g, " ").trim() ?? ""]);
   });
   lines.push(...alignColumns(rows));
+  if (view.freshness && view.freshness.size > 0) lines.push("", ...freshnessLines(plan, view.freshness));
   return lines;
+}
+
+// "migrate  skip: up to date" / "seed  run: inputs changed: db/seed.sql", in plan order.
+function freshnessLines(plan: Plan, freshness: ReadonlyMap<number, Forecast>): string[] {
+  const rows: string[][] = [];
+  for (const i of plan.order) {
+    const f = freshness.get(i);
+    if (f) rows.push([`  ${plan.stages[i]?.name as string}`, f.upToDate ? `skip: ${f.reason}` : `run: ${visibleText(f.reason)}`]);
+  }
+  return ["Tasks with inputs/creates (the next `up`, without --force):", ...alignColumns(rows)];
 }
 
 const PRIORITY_FILL: Record<string, string> = { critical: "#fde2e1", high: "#fff1d6", medium: "#e3f0ff", low: "#eeeeee" };

@@ -9,14 +9,18 @@ const STATUS_MARK: Record<StageResult["status"], string> = { ready: "✔", faile
 
 // A DESCRIPTION column (cut to 40 characters) when any stage has one: what a stage is for
 // reads better than its name when it failed.
+// A WHY column when a task has inputs/creates: why it ran ("inputs changed: a.sql"); one
+// that did not run says "up to date" as its status.
 export function summaryTable(results: readonly StageResult[], style: ChalkInstance): string[] {
   const described = results.some((r) => r.description);
-  const rows = [["STAGE", ...(described ? ["DESCRIPTION"] : []), "STATUS", "PRIORITY", "ATTEMPTS", "DURATION", "ERROR"]];
+  const explained = results.some((r) => r.why !== undefined);
+  const rows = [["STAGE", ...(described ? ["DESCRIPTION"] : []), "STATUS", ...(explained ? ["WHY"] : []), "PRIORITY", "ATTEMPTS", "DURATION", "ERROR"]];
   for (const r of results)
     rows.push([
       r.name,
       ...(described ? [oneLine(r.description ?? "", 40)] : []),
-      `${STATUS_MARK[r.status]} ${r.status}`,
+      r.upToDate ? `${STATUS_MARK.ready} up to date` : `${STATUS_MARK[r.status]} ${r.status}`,
+      ...(explained ? [r.upToDate || r.why === undefined ? "-" : oneLine(r.why, 60)] : []),
       r.priority,
       String(r.attempts),
       r.durationMs === undefined ? "-" : formatDuration(r.durationMs),

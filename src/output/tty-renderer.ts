@@ -193,9 +193,16 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
       case "stage-cancelled":
         model.cancelled(event.stage, event.reason);
         return schedule();
+      case "stage-up-to-date":
+        // Done without running: no timer, and a permanent line like a ready stage's.
+        // (Stage names are [a-z0-9_-] by the schema: nothing to clean.)
+        model.settle(event.stage, "ready");
+        model.print(`${style.green("✔")} ${event.stage} ${style.dim(event.reason)}`);
+        return schedule();
       case "process-started":
       case "circuit-changed":
       case "outputs-saved":
+      case "fingerprint-saved":
         return;
       case "service-output":
         // Before all is ready, a service's latest line shows on its running line (stage-output).

@@ -186,6 +186,26 @@ export const MIGRATIONS: readonly string[] = [
     WHERE n <= 5 GROUP BY stage;
   DROP INDEX stage_runs_recent;
   `,
+  // 7: up-to-date tasks (`inputs:`/`creates:`). A task skipped as up to
+  // date is a `ready` row with up_to_date = 1 (status keeps its CHECK: no table rebuild);
+  // `why` says why a task with inputs/creates ran or was skipped. stage_fingerprints
+  // holds each task's last successful run: hashes only (env and upstream outputs as
+  // HMACs), the input files' size/mtime/hash, and its outputs' keys — their values
+  // stay in the 0600 file <state-dir>/fresh/<stage>.outputs.json.
+  `
+  ALTER TABLE stage_runs ADD COLUMN up_to_date INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE stage_runs ADD COLUMN why TEXT;
+  CREATE TABLE stage_fingerprints (
+    stage         TEXT PRIMARY KEY,
+    run_id        TEXT NOT NULL,
+    recorded_at   TEXT NOT NULL,
+    command_hash  TEXT NOT NULL,
+    env_hash      TEXT NOT NULL,
+    upstream_hash TEXT NOT NULL,
+    inputs        TEXT NOT NULL,
+    output_keys   TEXT NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -64,11 +64,11 @@ export class RunRecorder {
       process: p("INSERT INTO processes (run_id, stage, role, pgid, started_at) VALUES (?, ?, ?, ?, ?)"),
       processesDone: p("DELETE FROM processes WHERE run_id = ?"),
       stageRun: p(
-        `INSERT INTO stage_runs (run_id, stage, kind, priority, status, attempts, started_at, finished_at, duration_ms, exit_code, error, log_path, depends_on, position, description)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO stage_runs (run_id, stage, kind, priority, status, attempts, started_at, finished_at, duration_ms, exit_code, error, log_path, depends_on, position, description, up_to_date, why)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, stage) DO UPDATE SET status = excluded.status, attempts = excluded.attempts, started_at = excluded.started_at,
            finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, exit_code = excluded.exit_code, error = excluded.error, log_path = excluded.log_path,
-           depends_on = excluded.depends_on, position = excluded.position`,
+           depends_on = excluded.depends_on, position = excluded.position, up_to_date = excluded.up_to_date, why = excluded.why`,
       ),
       circuit: p(
         `INSERT INTO circuits (stage, state, consecutive_failures, opened_at, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -83,6 +83,10 @@ export class RunRecorder {
         `INSERT INTO stage_durations (stage, recent_ms, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (stage) DO UPDATE SET recent_ms = excluded.recent_ms, updated_at = excluded.updated_at`,
       ),
+      fingerprint: p(
+        `INSERT OR REPLACE INTO stage_fingerprints (stage, run_id, recorded_at, command_hash, env_hash, upstream_hash, inputs, output_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      forgetFingerprint: p("DELETE FROM stage_fingerprints WHERE stage = ?"),
       health: p("INSERT INTO health_checks (run_id, stage, checked_at, ok, duration_ms, detail) VALUES (?, ?, ?, ?, ?, ?)"),
     };
   }
@@ -135,6 +139,7 @@ export class RunRecorder {
       case "service-restarted":
         // A restart's successful attempt (numbering continues across restarts).
         return this.endAttemptOk(event.stage, event.attempts, event.at);
+      case "stage-up-to-date":
       case "stage-failed":
       case "stage-skipped":
       case "stage-cancelled":
@@ -146,7 +151,13 @@ export class RunRecorder {
         this.push(s.circuit, [event.stage, event.to, event.consecutiveFailures, event.openedAt ?? null, event.at]);
         if (event.from !== event.to) this.push(s.circuitTransition, [event.stage, event.at, event.from, event.to, event.consecutiveFailures, id || null, event.why]);
         return;
+      case "fingerprint-saved": {
+        const f = event.fingerprint;
+        return this.push(s.fingerprint, [event.stage, id, event.at, f.command, f.env, f.upstream, JSON.stringify(f.inputs), JSON.stringify(event.outputKeys)]);
+      }
       case "rollback-stage":
+        // Undone (its cleanup ran): what it made is gone, so it is no longer up to date.
+        if (event.action === "undone" && event.status !== "skipped") this.push(s.forgetFingerprint, [event.stage]);
         return this.push(s.rollback, [id, event.stage, event.seq, event.reason, new Date(Date.parse(event.at) - event.durationMs).toISOString(), event.at, event.durationMs, event.status, event.error ?? null, event.action]);
       case "run-finished":
         for (const r of event.results) this.stageRow(r);
@@ -191,7 +202,7 @@ export class RunRecorder {
   private stageRow(result: StageResult | undefined): void {
     if (!result) return;
     const info = this.stageInfo.get(result.name);
-    this.push(this.statements.stageRun, [...stageRunParams(this.runId, result), info?.dependsOn ?? "[]", info?.position ?? null, result.description ?? null]);
+    this.push(this.statements.stageRun, [...stageRunParams(this.runId, result), info?.dependsOn ?? "[]", info?.position ?? null, result.description ?? null, result.upToDate ? 1 : 0, result.why ?? null]);
   }
 
   /** Writes what is queued and takes no more: the database is about to close. */

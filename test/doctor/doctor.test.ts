@@ -6,6 +6,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/doctor/finding.js";
+import { SCHEMA_VERSION } from "../../src/store/migrations.js";
 import { BIN, cleanEnv, runCli, tempProject, type TempProject } from "../helpers/cli.js";
 import { processesMatching, waitFor } from "../helpers/processes.js";
 import { freePort } from "../helpers/ports.js";
@@ -34,7 +35,7 @@ describe("doctor", () => {
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
     expect(text.stdout).toContain("✔ startup.yaml is valid: 1 stage, no profile");
-    expect(text.stdout).toContain("✔ report database ok: 1 run recorded, schema 6 (quick check; `doctor --full` checks every index too)");
+    expect(text.stdout).toContain(`✔ report database ok: 1 run recorded, schema ${SCHEMA_VERSION} (quick check; \`doctor --full\` checks every index too)`);
     expect(text.stdout).toContain("nothing wrong found");
   });
 
@@ -43,10 +44,10 @@ describe("doctor", () => {
     const file = project.write("startup.yaml", config);
     expect((await runCli(["up", "-c", file], { cwd: project.dir })).code).toBe(0);
     const quick = await doctor(config);
-    expect(quick.text.stdout).toContain("✔ report database ok: 1 run recorded, schema 6 (quick check; `doctor --full` checks every index too)");
+    expect(quick.text.stdout).toContain(`✔ report database ok: 1 run recorded, schema ${SCHEMA_VERSION} (quick check; \`doctor --full\` checks every index too)`);
     const full = await doctor(config, ["--full"]);
     expect(full.code).toBe(0);
-    expect(full.text.stdout).toContain("✔ report database ok: 1 run recorded, schema 6 (full integrity check)");
+    expect(full.text.stdout).toContain(`✔ report database ok: 1 run recorded, schema ${SCHEMA_VERSION} (full integrity check)`);
   });
 
   it("a supervisor killed with -9: names its unfinished run and the processes it left, with the commands that end them", async () => {

@@ -27,6 +27,7 @@ describe("the transition table", () => {
         "pending→running",
         "pending→skipped",
         "pending→failed",
+        "pending→ready",
         "running→ready",
         "running→retrying",
         "running→failed",
@@ -55,6 +56,24 @@ describe("the transition table", () => {
     expect(() => state.transition(0, "ready", ready)).toThrow("illegal transition of stage a: pending → ready");
     expect(events).toEqual([]);
     expect(state.entry(0).status).toBe("pending");
+  });
+});
+
+describe("up-to-date tasks", () => {
+  it("pending → ready only when up to date: one stage-up-to-date event, a ready row that says so", () => {
+    const { state, events } = newState();
+    state.transition(0, "ready", { ...ready, attempts: 0, logPath: undefined, outputs: { URL: "x" }, upToDate: "up to date" });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: "stage-up-to-date", stage: "a", reason: "up to date", outputs: { URL: "x" }, result: { status: "ready", upToDate: true, why: "up to date", attempts: 0 } });
+    expect(state.readyNewestFirst().map((e) => e.stage.name)).toEqual(["a"]);
+  });
+
+  it("a task that runs says why on its first attempt, and its row keeps it", () => {
+    const { state, events } = newState();
+    state.transition(0, "running", { attempt: 1, maxAttempts: 1, why: "inputs changed: a.sql" });
+    state.transition(0, "ready", ready);
+    expect(events[0]).toMatchObject({ type: "stage-started", why: "inputs changed: a.sql" });
+    expect(events[1]).toMatchObject({ type: "stage-ready", result: { why: "inputs changed: a.sql", upToDate: false } });
   });
 });
 

@@ -172,13 +172,14 @@ describe("schema versions", () => {
     const history = await runCli(["history", "--state-dir", state, "--format", "json"], { cwd: project.dir });
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout)).toMatchObject({ id: "old-run", status: "ready" });
-    expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: 6 }]);
+    expect(queryDb(state, "PRAGMA user_version")).toEqual([{ user_version: MIGRATIONS.length }]);
     expect(queryDb(state, "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('attempts_stage', 'stage_runs_stage', 'stage_runs_recent')")).toEqual([]);
     expect(queryDb(state, "SELECT type FROM sqlite_master WHERE name IN ('attempts', 'attempt_log', 'stage_durations') ORDER BY name")).toEqual([{ type: "table" }, { type: "view" }, { type: "table" }]);
     expect(queryDb(state, "SELECT name FROM pragma_table_info('stage_runs') WHERE name = 'depends_on'")).toEqual([{ name: "depends_on" }]);
   });
 
   it("refuses a newer database with a clear error", async () => {
+    const { MIGRATIONS } = await import("../../src/store/migrations.js");
     const { mkdirSync } = await import("node:fs");
     mkdirSync(state, { recursive: true });
     const db = new Database(path.join(state, "netra.db"));
@@ -186,7 +187,7 @@ describe("schema versions", () => {
     db.close();
     const result = await up(`version: 1\nstages:\n  a: { command: "true" }\n`);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${path.join(state, "netra.db")} has schema version 99; this netra-start knows up to 6`);
+    expect(result.stderr).toContain(`error: ${path.join(state, "netra.db")} has schema version 99; this netra-start knows up to ${MIGRATIONS.length}`);
     expect(result.stderr).toContain("hint: upgrade netra-start, or use another --state-dir");
   });
 

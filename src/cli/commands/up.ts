@@ -20,6 +20,7 @@ import { DISK_FULL_HINT, DiskFullError, diskFullError, isDiskFull } from "../../
 import { resolveOutputMode, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
 import { createRunSink, openRunContext } from "../run-context.js";
+import { forcedStages, freshnessOptions } from "../freshness-options.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { debugEnabled, err, out } from "../io.js";
 
@@ -35,6 +36,8 @@ export interface UpOptions extends CommonOptions {
   waitLock?: number;
   resetCircuits?: boolean;
   forceUnlock?: boolean;
+  /** `--force` alone: every task with inputs/creates runs; with names, those. */
+  force?: boolean | string[];
 }
 
 export async function run(names: string[], options: UpOptions): Promise<number> {
@@ -45,6 +48,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   const concurrency = options.concurrency ?? config.settings.concurrency;
   const mode = resolveOutputMode(options.output);
   const waitMs = options.waitLock ?? 0;
+  const force = forcedStages(options.force, config);
 
   if (options.dryRun) {
     const plan = buildPlan(selection.stages);
@@ -102,6 +106,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       sink,
       redactor: ctx.redactor,
       circuits: loadCircuits(db),
+      freshness: freshnessOptions(config, stateDir, db, force),
       circuitReset: (stage) => circuitResetCommand(stage, analysis.location.shown, options.stateDir),
       onDiskFull: diskFull,
     });
