@@ -403,6 +403,8 @@ function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) 
     timeoutMs: ms(h.timeout, DEFAULT_STAGE.health.timeoutMs),
     retries: (h.retries as number | undefined) ?? DEFAULT_STAGE.health.retries,
     startPeriodMs: ms(h.start_period, DEFAULT_STAGE.health.startPeriodMs),
+    successThreshold: (h.success_threshold as number | undefined) ?? DEFAULT_STAGE.health.successThreshold,
+    initialDelayMs: ms(h.initial_delay, DEFAULT_STAGE.health.initialDelayMs),
   };
 }
 
