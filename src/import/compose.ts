@@ -4,7 +4,7 @@
 // runs to completion, so it becomes a task; the others are services.
 import type { PathSegment } from "../config/diagnostic.js";
 import { dependencies, isMapping, type Raw } from "./dependencies.js";
-import { duration, environment, newStage, shown, stageName, type Imported, type ImportedStage, type Skipped } from "./imported.js";
+import { duration, environment, newStage, shown, stageName, stageNames, type Imported, type ImportedStage, type Skipped } from "./imported.js";
 
 // What an official image runs when compose gives no command, as run on this machine.
 const IMAGE_COMMANDS: Record<string, string> = {
@@ -27,7 +27,7 @@ export function fromCompose(data: unknown): Imported {
   const skipped: Skipped[] = [];
   const top = isMapping(data) ? data : {};
   const services = isMapping(top.services) ? top.services : {};
-  const names = new Map(Object.keys(services).map((key) => [key, stageName(key)]));
+  const names = stageNames(Object.keys(services));
   const completes = completedTargets(services);
   const stages = Object.entries(services).map(([key, raw]) => service(key, isMapping(raw) ? raw : {}, names, completes.has(key), skipped));
   for (const key of Object.keys(top)) if (!["services", "name", "version"].includes(key)) skipped.push({ path: [key], message: `top-level "${key}" not imported: ${CONTAINER_ONLY}` });

@@ -40,9 +40,23 @@ export function stageName(raw: string): string {
   const name = raw
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, "-")
-    .replace(/^[-_]+/, "")
+    .replace(/^[-_]+|-+$/g, "")
     .slice(0, 63);
   return name === "" ? "stage" : name;
+}
+
+/** netra-start names for the source's names, made unique: "Web" and "web" both become "web" otherwise. */
+export function stageNames(keys: readonly string[]): Map<string, string> {
+  const taken = new Set<string>();
+  const names = new Map<string, string>();
+  for (const key of keys) {
+    const base = stageName(key);
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base.slice(0, 60)}-${n}`;
+    taken.add(name);
+    names.set(key, name);
+  }
+  return names;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

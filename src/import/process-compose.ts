@@ -4,7 +4,7 @@
 // `process_completed_successfully` runs to completion, so it becomes a task.
 import type { PathSegment } from "../config/diagnostic.js";
 import { dependencies, isMapping, type Raw } from "./dependencies.js";
-import { environment, newStage, shown, stageName, type Imported, type ImportedStage, type Skipped } from "./imported.js";
+import { environment, newStage, shown, stageName, stageNames, type Imported, type ImportedStage, type Skipped } from "./imported.js";
 
 const HANDLED = new Set(["command", "depends_on", "environment", "working_dir", "readiness_probe", "availability", "disabled", "description", "shutdown"]);
 const RESTART: Record<string, string> = { no: "no", always: "always", on_failure: "on-failure", exit_on_failure: "no" };
@@ -21,7 +21,7 @@ export function fromProcessCompose(data: unknown): Imported {
   const skipped: Skipped[] = [];
   const top = isMapping(data) ? data : {};
   const processes = isMapping(top.processes) ? top.processes : {};
-  const names = new Map(Object.keys(processes).map((key) => [key, stageName(key)]));
+  const names = stageNames(Object.keys(processes));
   const completes = new Set<string>();
   for (const raw of Object.values(processes)) {
     const deps = isMapping(raw) && isMapping(raw.depends_on) ? raw.depends_on : {};

@@ -10,6 +10,7 @@ const FOREMAN_PORT_STEP = 100;
 export function fromProcfile(text: string): Imported {
   const stages: ImportedStage[] = [];
   const skipped: Skipped[] = [];
+  const taken = new Set<string>();
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) return;
@@ -19,7 +20,10 @@ export function fromProcfile(text: string): Imported {
       return;
     }
     const [, type = "", command = ""] = match;
-    const stage = newStage(stageName(type));
+    let name = stageName(type);
+    for (let n = 2; taken.has(name); n++) name = `${stageName(type).slice(0, 60)}-${n}`;
+    taken.add(name);
+    const stage = newStage(name);
     if (stage.name !== type) stage.notes.push(`"${type}" in the Procfile`);
     const isRelease = stage.name === "release";
     stage.fields.kind = isRelease ? "task" : "service";
@@ -34,17 +38,5 @@ export function fromProcfile(text: string): Imported {
   });
   const release = stages.find((s) => s.name === "release");
   if (release) for (const stage of stages) if (stage !== release) stage.fields.depends_on = [release.name];
-  return { kind: "procfile", name: undefined, stages: dedupe(stages), skipped };
-}
-
-// Two process types that differ only in case or punctuation would get one name.
-function dedupe(stages: ImportedStage[]): ImportedStage[] {
-  const seen = new Set<string>();
-  for (const stage of stages) {
-    let name = stage.name;
-    for (let n = 2; seen.has(name); n++) name = `${stage.name}-${n}`;
-    stage.name = name;
-    seen.add(name);
-  }
-  return stages;
+  return { kind: "procfile", name: undefined, stages, skipped };
 }

@@ -70,6 +70,11 @@ describe("fromCompose", () => {
     expect(api?.fields).toEqual({ kind: "service", command: ["node", "api.js"], depends_on: ["setup", "db"], env: { A: "1" }, cwd: "/srv", restart: "always" });
     expect(api?.fieldNotes.depends_on).toBe("db: service_started — netra-start waits until it is ready");
   });
+  it("gives names that differ only in case or punctuation a name each", () => {
+    const { stages } = fromCompose({ services: { Web: { command: "a" }, web: { command: "b" }, "web.": { command: "c" } } });
+    expect(stages.map((s) => s.name)).toEqual(["web", "web-2", "web-3"]);
+    expect(stages[0]?.notes).toEqual(['service "Web" in the compose file']);
+  });
   it("keeps what it cannot map as a note with the source path", () => {
     const imported = fromCompose(compose);
     expect(imported.stages[0]?.notes).toEqual([
