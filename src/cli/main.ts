@@ -152,6 +152,16 @@ function buildProgram(): Command {
     .addHelpText("after", examples(["netra-start init", "netra-start init -c services/startup.yaml --force"]))
     .action(lazy(() => import("./commands/init.js")));
 
+  program
+    .command("import")
+    .description("write a startup.yaml from a Procfile, a process-compose.yaml or a compose.yaml")
+    .argument("<file>", "the Procfile, process-compose.yaml, compose.yaml or docker-compose.yml to convert")
+    .option("-o, --out <file>", "the config to write", "startup.yaml")
+    .addOption(new Option("--from <kind>", "the kind of file (default: from its name, else its content)").choices(["procfile", "process-compose", "compose"]))
+    .option("--force", "overwrite an existing output file")
+    .addHelpText("after", examples(["netra-start import Procfile", "netra-start import docker-compose.yml -o startup.yaml --force", "netra-start import dev.yml --from process-compose"]))
+    .action(lazy(() => import("./commands/import.js")));
+
   return program;
 }
 

@@ -12,6 +12,7 @@ import { diagnosticAt, type ConfigSource } from "./source.js";
 import { compileLogPattern } from "./log-pattern.js";
 import { collidingStageNames, outputEnvName } from "./output-names.js";
 import { didYouMean } from "./suggest.js";
+import { composeHealthTestHint } from "./compose-spellings.js";
 import type { Command, Config, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
 import { DEFAULT_SETTINGS, DEFAULT_STAGE, type Priority, type RestartPolicy, type StageKind } from "./types.js";
 import { buildGraph } from "../graph/stage-graph.js";
@@ -391,6 +392,9 @@ function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) 
   if (probes.length > 1)
     r.report(at("health", probes[1] as string), { code: "conflicting-keys", message: `health probes ${probes.map((p) => `"${p}"`).join(" and ")} cannot be used together`, hint: "keep exactly one probe", key: true });
   let probe: HealthProbe;
+  const composeTest = composeHealthTestHint(h.command);
+  if (composeTest)
+    r.report(at("health", "command", 0), { code: "compose-spelling", message: `${JSON.stringify((h.command as string[])[0])} is docker compose's healthcheck form: netra-start would run a program of that name`, hint: composeTest });
   if (h.command !== undefined) probe = { type: "command", command: r.command(h.command, at("health", "command")) };
   else if (h.http !== undefined) {
     const http = isPlainObject(h.http) ? h.http : { url: h.http };
@@ -410,6 +414,8 @@ function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) 
     timeoutMs: ms(h.timeout, DEFAULT_STAGE.health.timeoutMs),
     retries: (h.retries as number | undefined) ?? DEFAULT_STAGE.health.retries,
     startPeriodMs: ms(h.start_period, DEFAULT_STAGE.health.startPeriodMs),
+    successThreshold: (h.success_threshold as number | undefined) ?? DEFAULT_STAGE.health.successThreshold,
+    initialDelayMs: ms(h.initial_delay, DEFAULT_STAGE.health.initialDelayMs),
   };
 }
 

@@ -102,6 +102,9 @@ const healthFields = {
     timeout: duration,
     retries: { type: "integer", minimum: 0, maximum: 1000 },
     start_period: duration,
+    success_threshold: { type: "integer", minimum: 1, maximum: 1000, description: "Passing probes in a row before the stage is ready (default 1)." },
+    // How long to wait after the start before the first probe (default 0).
+    initial_delay: duration,
   },
 };
 

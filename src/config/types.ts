@@ -34,6 +34,10 @@ export interface HealthCheck {
   timeoutMs: number;
   retries: number;
   startPeriodMs: number;
+  /** Passing probes in a row that make the stage ready. */
+  successThreshold: number;
+  /** No probe before this long after waiting began. */
+  initialDelayMs: number;
 }
 
 export interface Requires {
@@ -104,7 +108,7 @@ export const DEFAULT_STAGE = {
   circuitBreaker: { threshold: 3, recoveryMs: 300_000 },
   restart: "on-failure",
   killTimeoutMs: 5000,
-  health: { intervalMs: 1000, timeoutMs: 5000, retries: 10, startPeriodMs: 0 },
+  health: { intervalMs: 1000, timeoutMs: 5000, retries: 10, startPeriodMs: 0, successThreshold: 1, initialDelayMs: 0 },
 } as const;
 
 /** Most stages running at once, for settings.concurrency and `up -j`: more is a fork bomb, not a startup. */

@@ -8,6 +8,7 @@ import check, { type Validate } from "./schema-check.js";
 import { REFERENCE_PATTERN } from "./schema.js";
 import { diagnosticAt, type ConfigSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
+import { composeKeyHint, composeValueHint } from "./compose-spellings.js";
 
 type SchemaNode = Record<string, unknown>;
 
@@ -122,14 +123,17 @@ function translate(diagnose: Diagnose, data: unknown, e: ErrorObject): Diagnosti
   const parent = (e.parentSchema ?? {}) as SchemaNode;
   const expected = typeof parent["x-expected"] === "string" ? (parent["x-expected"] as string) : undefined;
   const params = e.params as Record<string, unknown>;
+  // A value written the compose way (`environment` as a list, `restart: unless-stopped`)
+  // is told so, rather than only that its type is wrong.
+  const composeHint = composeValueHint(path, e.data);
   const at = (fields: { code: string; message: string; hint?: string; key?: boolean }, where = path) =>
-    diagnose(where, fields);
+    diagnose(where, composeHint && where === path && !fields.key ? { ...fields, hint: composeHint } : fields);
 
   switch (e.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const known = Object.keys((parent.properties as SchemaNode | undefined) ?? {});
-      const hint = didYouMean(key, known) ?? (known.length > 0 ? `allowed keys: ${known.join(", ")}` : undefined);
+      const hint = composeKeyHint([...path, key]) ?? didYouMean(key, known) ?? (known.length > 0 ? `allowed keys: ${known.join(", ")}` : undefined);
       return at({ code: "unknown-key", message: `unknown key "${key}"`, hint, key: true }, [...path, key]);
     }
     case "required":
@@ -168,7 +172,7 @@ function translate(diagnose: Diagnose, data: unknown, e: ErrorObject): Diagnosti
       return at({ code: "duplicate-item", message: `${describeValue((e.data as unknown[])[Number(params.j)])} is listed twice`, hint: "remove the repeated entry" }, [...path, Number(params.j)]);
     case "anyOf":
     case "oneOf":
-      return translateUnion(diagnose, path, e, expected);
+      return translateUnion(composeHint ? (where, fields) => diagnose(where, where === path ? { ...fields, hint: composeHint } : fields) : diagnose, path, e, expected);
     default:
       return at({ code: "invalid-value", message: e.message ?? "invalid value" });
   }
