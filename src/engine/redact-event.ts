@@ -44,6 +44,7 @@ export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent
     case "circuit-changed":
     case "outputs-saved":
     case "services-running":
+    case "control-requested":
     case "rollback-started":
     case "rollback-finished":
       return event;
