@@ -250,4 +250,21 @@ describe("up --detach and the commands that talk to it", { timeout: 90_000 }, ()
     expect(status.code).toBe(1);
     expect(status.stderr).toContain("no supervisor is running");
   });
+
+  it("logs works after the run without a supervisor: every stage prefixed, --tail per stage, control characters shown", async () => {
+    const file = project.write(
+      "startup.yaml",
+      `version: 1\nstages:\n  alpha:\n    command: [sh, -c, "echo one; echo two; echo three"]\n  beta:\n    command: [sh, -c, "printf 'evil\\\\033[2J\\\\n'"]\n`,
+    );
+    expect((await cli(["up", "--output", "json"], file)).code).toBe(0);
+    const all = await cli(["logs"], file);
+    expect(all.code).toBe(0);
+    const lines = all.stdout.trimEnd().split("\n");
+    expect(lines.filter((l) => !/│ --- /.test(l))).toEqual(["alpha │ one", "alpha │ two", "alpha │ three", "beta  │ evil␛[2J"]);
+    const tail = await cli(["logs", "alpha", "--tail", "1"], file);
+    expect(tail.stdout).toBe("alpha │ three\n");
+    const missing = await cli(["logs", "--run", "nope"], file);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('error: no run "nope"');
+  });
 });
