@@ -58,7 +58,8 @@ function buildProgram(): Command {
       .option("--force-unlock", "remove a lock held by another host's run first (refused while its holder runs on this host)")
       .option("--reset-circuits", "close every circuit breaker before starting")
       .option("-d, --detach", "once the graph is ready, leave the supervisor running in the background (status, logs, restart, stop, down talk to it)")
-      .option("--wait", "wait until the graph is ready before returning (always so; accepted as in docker compose)"),
+      .option("--wait", "wait until the graph is ready before returning (always so; accepted as in docker compose)")
+      .option("--watch", "restart a stage (run a task again) when a file its `watch:` globs match changes"),
   )
     .addHelpText("after", examples(["netra-start up", "netra-start up --detach", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded", "netra-start up --wait-lock 2m", "netra-start up --force-unlock"]))
     .action(lazy(() => import("./commands/up.js")));

@@ -311,6 +311,7 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
     requires: resolveRequires(r, isPlainObject(s.requires) ? s.requires : {}, dir, (...field) => at("requires", ...field)),
     restart: (s.restart as RestartPolicy | undefined) ?? DEFAULT_STAGE.restart,
     killTimeoutMs: ms(s.kill_timeout, DEFAULT_STAGE.killTimeoutMs),
+    watch: (s.watch as string[] | undefined) ?? [],
   };
 }
 

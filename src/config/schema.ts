@@ -188,6 +188,8 @@ const stageOverrideProperties = {
     "x-expected": "a path to a .js, .mjs, .cjs or .ts module",
   },
   depends_on: { type: "array", items: { type: "string" }, uniqueItems: true },
+  // `up --watch`: globs, relative to the stage's cwd, whose changes restart the stage.
+  watch: { type: "array", items: { type: "string", minLength: 1, pattern: NO_NUL, "x-expected": NO_NUL_EXPECTED }, uniqueItems: true },
 };
 
 const stageProperties = { ...stageOverrideProperties, health };

@@ -67,6 +67,8 @@ export interface Stage {
   requires: Requires;
   restart: RestartPolicy;
   killTimeoutMs: number;
+  /** `up --watch`: globs relative to `cwd`; a change restarts (a task: re-runs) the stage. */
+  watch?: string[];
 }
 
 export interface Settings {

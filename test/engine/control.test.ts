@@ -267,4 +267,25 @@ describe("up --detach and the commands that talk to it", { timeout: 90_000 }, ()
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('error: no run "nope"');
   });
+
+  it("up --watch: a change to a watched file re-runs its stage once, with a line naming the file; other files change nothing", async () => {
+    const port = await freePort();
+    const marker = `ctl-${port}`;
+    project.write("src/a.txt", "one");
+    const file = config(port, marker, `  build:\n    command: [sh, -c, "echo built"]\n    watch: ["src/*.txt"]\n`);
+    let stdout = "";
+    const up = cli(["up", "--watch", "--output", "plain"], file, { onStdout: (text) => (stdout = text), timeoutMs: 60_000 });
+    await waitFor(() => stdout.includes("all ready"), 20_000);
+    project.write("src/notes.md", "not watched");
+    project.write("src/a.txt", "two");
+    project.write("src/a.txt", "three");
+    await waitFor(() => stdout.includes("[build] restarted (restart 1)"), 20_000);
+    expect(stdout).toContain("[build] restart requested by a change to src/a.txt");
+    expect(stdout).not.toContain("notes.md");
+    // Two saves in a row are one restart.
+    expect(stdout.match(/\[build\] restart requested/g)).toHaveLength(1);
+    expect((await cli(["down"], file)).code).toBe(0);
+    expect((await up).code).toBe(0);
+    expect(processesMatching(marker)).toEqual([]);
+  });
 });

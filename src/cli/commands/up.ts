@@ -24,6 +24,8 @@ import { ExitCode, UsageError } from "../exit.js";
 import { debugEnabled, err, out } from "../io.js";
 import { childRelay, detachedChild, startDetached } from "../detach.js";
 import { startControlServer } from "../../control/server.js";
+import { watchStages, type StageWatcher } from "../../control/watch-stages.js";
+import type { Stage } from "../../config/types.js";
 import { resolveStateDir } from "../options.js";
 import type { EngineEvent } from "../../engine/events.js";
 import { redactEvent } from "../../engine/redact-event.js";
@@ -43,6 +45,8 @@ export interface UpOptions extends CommonOptions {
   forceUnlock?: boolean;
   /** Run the supervisor in the background once the graph is ready (cli/detach.ts). */
   detach?: boolean;
+  /** Restart stages whose `watch:` globs see a change (control/watch-stages.ts). */
+  watch?: boolean;
 }
 
 export async function run(names: string[], options: UpOptions): Promise<number> {
@@ -66,6 +70,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   }
 
   if (options.junit) checkWritableFile(options.junit, "--junit");
+  if (options.watch && options.check) throw new UsageError("--watch and --check cannot be used together", "--check tears everything down once it is ready; --watch keeps restarting stages as files change");
   if (options.detach && options.check) throw new UsageError("--detach and --check cannot be used together", "--check tears everything down once it is ready; --detach leaves it running");
   const lines = new Map(config.stages.map((s) => [s.name, s.line]));
   const source = { file: analysis.location.shown, lineOf: (stage: string) => lines.get(stage) ?? 0 };
@@ -110,6 +115,8 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
         : []),
     ]);
     const diskFull = diskFullReporter(stateDir);
+    // Watching starts before the run, so that no change made once it is up goes unseen.
+    const watcher = options.watch ? await startWatching(plan.stages, stateDir, (stage, file) => restartForChange(started.handle, stage, file)) : undefined;
     // Listen before the run starts: its first stages start, and are printed, before
     // startRun returns, and a signal in that window would kill this process outright and
     // leave them running. One that comes that early is passed on once the run exists.
@@ -158,6 +165,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     } finally {
       interrupt = () => undefined; // the run is over: a late signal changes nothing
       server.close();
+      await watcher?.close();
       stopGuard();
     }
   } finally {
@@ -260,4 +268,20 @@ function readyNow(handle: RunHandle, redactor: Redactor, allowDegraded: boolean,
   const { status, results } = handle.control.outcome();
   const event: EngineEvent = { type: "run-finished", at: new Date().toISOString(), runId: handle.runId, status, exitCode: exitCodeFor(status, allowDegraded), durationMs: Date.now() - startedAt, results, rolledBack: false, note: undefined };
   return redactEvent(event, redactor) as typeof event;
+}
+
+async function startWatching(stages: readonly Stage[], stateDir: string, onChange: (stage: string, file: string) => void): Promise<StageWatcher | undefined> {
+  const watcher = await watchStages({ stages, ignoreDirs: [stateDir], onChange, onError: (message) => err(`warning: --watch: ${message}`) });
+  if (!watcher) err("warning: --watch: no stage has `watch:` globs, so nothing is watched");
+  return watcher;
+}
+
+// A watched file changed: the stage restarts through the control entry point, which says
+// which file (`restart requested by a change to src/app.ts`). Refused while the run is
+// still starting up or stopping: said, and the change is not queued.
+function restartForChange(handle: RunHandle | undefined, stage: string, file: string): void {
+  if (!handle) return;
+  void handle.control.restart([stage], `a change to ${file}`).then((outcomes) => {
+    for (const o of outcomes) if (!o.ok) err(`--watch: ${file} changed, ${o.stage} not restarted: ${o.error}`);
+  });
 }
