@@ -195,8 +195,17 @@ describe("up --detach and the commands that talk to it", { timeout: 90_000 }, ()
     expect(queryDb(stateDir, "SELECT status FROM runs WHERE id = ?", info?.runId)).toEqual([{ status: "abandoned" }]);
     expect(supervisorInfo()).toBeUndefined();
 
-    // The next up starts cleanly.
+    // The next up starts cleanly; killed again, the next `up` itself sees it (its warning
+    // reaches this terminal through the detaching pipe) and ends what was left.
     expect((await cli(["up", "--detach", "--output", "json"], file)).code).toBe(0);
+    const second = supervisorInfo();
+    process.kill(second?.pid as number, "SIGKILL");
+    await waitFor(() => !existsSync(`/proc/${second?.pid}`) || readFileSync(`/proc/${second?.pid}/stat`, "latin1").split(") ")[1]?.startsWith("Z") === true);
+    const third = await cli(["up", "--detach", "--output", "json"], file);
+    expect(third.code).toBe(0);
+    expect(third.stderr).toContain(`warning: run ${second?.runId} (pid ${second?.pid}) was abandoned by its supervisor; recorded as abandoned, ended 1 process group(s) it left running`);
+    expect(queryDb(stateDir, "SELECT status FROM runs WHERE id = ?", second?.runId)).toEqual([{ status: "abandoned" }]);
+    expect(processesMatching(marker)).toHaveLength(1);
     expect((await cli(["down"], file)).code).toBe(0);
   });
 
@@ -219,6 +228,10 @@ describe("up --detach and the commands that talk to it", { timeout: 90_000 }, ()
       child.on("close", () => resolve(text.trim()));
     });
     expect(asNobody).toBe("EACCES");
+    // The detached supervisor holds the lock: a second up is told who has it, exit 4.
+    const second = await cli(["up", "--detach", "--output", "json"], file);
+    expect(second.code).toBe(4);
+    expect(second.stderr).toContain(`another run holds the lock on ${stateDir}: pid ${supervisorInfo()?.pid}`);
     expect((await cli(["down"], file)).code).toBe(0);
   });
 
