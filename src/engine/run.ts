@@ -91,7 +91,9 @@ export function startRun(options: RunOptions): RunHandle {
   const released = new AbortController();
   let scheduler: Scheduler | undefined;
   // Filled in as the run gets them: the control socket may be asked before they exist.
-  const parts: RunControlParts = { state, plan, phase: "starting", supervisor: undefined, release: () => released.abort() };
+  // `down` during startup stops it as SIGTERM would (interrupted, nothing undone); once
+  // everything is up it ends the holding, as the end of `--check` does.
+  const parts: RunControlParts = { state, plan, phase: "starting", supervisor: undefined, release: () => (parts.phase === "starting" ? interrupt("SIGTERM") : released.abort()) };
 
   const stageContext = (index: number, signal: AbortSignal, upstreamOutputs: ReadonlyMap<string, Record<string, string>>, firstAttempt?: number) => ({
     state,

@@ -301,4 +301,18 @@ describe("up --detach and the commands that talk to it", { timeout: 90_000 }, ()
     expect((await up).code).toBe(0);
     expect(processesMatching(marker)).toEqual([]);
   });
+
+  it("down while the run is still starting stops it as SIGTERM would: interrupted, exit 143, nothing left", async () => {
+    const marker = `slow-${Date.now()}`;
+    const file = project.write("startup.yaml", `version: 1\nstages:\n  slow:\n    command: [sh, -c, "sleep 60 # ${marker}"]\n    timeout: 2m\n`);
+    let stdout = "";
+    const up = cli(["up", "--output", "plain"], file, { onStdout: (text) => (stdout = text), timeoutMs: 60_000 });
+    await waitFor(() => stdout.includes("[slow] started") && supervisorInfo() !== undefined, 20_000);
+    const down = await cli(["down"], file);
+    expect(down.code).toBe(0);
+    const result = await up;
+    expect(result.code).toBe(143);
+    expect(result.stdout).toMatch(/run \S+ interrupted/);
+    expect(processesMatching(marker)).toEqual([]);
+  });
 });
