@@ -31,7 +31,8 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
   const json = resolveOutputMode(options.output) === "json";
   // A supervisor still running (`up --detach`, or `up` in another terminal) is asked to
   // stop everything and end; then this goes on as after any run.
-  const stopped = await stopSupervisor(resolveStateDir(options, config.path), options.run, json);
+  // (Not with --force-unlock: that is about another host's lock, and a holder alive here is refused.)
+  const stopped = options.forceUnlock ? undefined : await stopSupervisor(resolveStateDir(options, config.path), options.run, json);
   const ctx = await openRunContext(loaded, options, "down", { waitMs: options.waitLock ?? 0, forceUnlock: options.forceUnlock, hint: "stop that run first (Ctrl-C tears it down), or pass --wait-lock 30s" });
   const { db, stateDir } = ctx;
   try {
