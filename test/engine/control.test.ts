@@ -276,6 +276,8 @@ describe("up --detach and the commands that talk to it", { timeout: 90_000 }, ()
     expect(lines.filter((l) => !/│ --- /.test(l))).toEqual(["alpha │ one", "alpha │ two", "alpha │ three", "beta  │ evil␛[2J"]);
     const tail = await cli(["logs", "alpha", "--tail", "1"], file);
     expect(tail.stdout).toBe("alpha │ three\n");
+    const silent = await cli(["logs", "gamma"], file);
+    expect(silent.stderr).toMatch(/^gamma: no output in run \S+\n$/);
     const missing = await cli(["logs", "--run", "nope"], file);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('error: no run "nope"');

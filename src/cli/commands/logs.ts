@@ -14,7 +14,7 @@ import { openDatabaseReadonly } from "../../store/read-database.js";
 import { visibleText } from "../../util/visible-text.js";
 import { SUPERVISOR_LOG } from "../detach.js";
 import { ExitCode, UsageError } from "../exit.js";
-import { out } from "../io.js";
+import { err, out } from "../io.js";
 import type { CommonOptions } from "../options.js";
 import { stateDirFor } from "../state.js";
 import { locateSupervisor } from "../supervisor-link.js";
@@ -61,6 +61,8 @@ export async function run(stages: string[], options: LogsOptions): Promise<numbe
 
   const now = Date.now();
   for (const stage of known()) readNew(stage, (lines) => selectLines(lines, { sinceMs: options.since, tail: options.tail, now }));
+  // A stage named that has written nothing (silent, not started, or not in this run): said, not an error.
+  if (!options.follow) for (const stage of stages) if (!files.get(stage)?.offset) err(`${stage}: no output in run ${runId}`);
   if (options.follow) {
     while (runs(stateDir, runId)) {
       await new Promise((resolve) => setTimeout(resolve, FOLLOW_EVERY_MS));
