@@ -13,8 +13,16 @@ export function outLines(lines: readonly string[], env: NodeJS.ProcessEnv = proc
   output.end();
 }
 
+let stderrRelay: ((text: string) => void) | undefined;
+
+/** A detached supervisor's stderr is its log; until it detaches, its terminal gets a copy (cli/detach.ts). */
+export function setStderrRelay(relay: ((text: string) => void) | undefined): void {
+  stderrRelay = relay;
+}
+
 export function err(text = ""): void {
   process.stderr.write(`${text}\n`);
+  stderrRelay?.(text);
 }
 
 export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {

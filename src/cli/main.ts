@@ -8,6 +8,7 @@ import { MAX_CONCURRENCY } from "../config/types.js";
 import { ExitCode, ExitError, UsageError } from "./exit.js";
 import { debugEnabled, err } from "./io.js";
 import { StoreError } from "../store/store-error.js";
+import { ControlError } from "../control/control-error.js";
 import { DISK_FULL_HINT, DiskFullError, isDiskFull } from "../util/disk-full.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -56,10 +57,55 @@ function buildProgram(): Command {
       .option("--wait-lock <duration>", "wait this long for another run's lock (e.g. 30s; at most 24h)", durationOption)
       .option("--force-unlock", "remove a lock held by another host's run first (refused while its holder runs on this host)")
       .option("--reset-circuits", "close every circuit breaker before starting")
-      .option("--force [stages...]", "run tasks with inputs/creates even when up to date (all of them, or the named ones)"),
+      .option("--force [stages...]", "run tasks with inputs/creates even when up to date (all of them, or the named ones)")
+      .option("-d, --detach", "once the graph is ready, leave the supervisor running in the background (status, logs, restart, stop, down talk to it)")
+      .option("--wait", "wait until the graph is ready before returning (always so; accepted as in docker compose)")
+      .option("--watch", "restart a stage (run a task again) when a file its `watch:` globs match changes"),
   )
-    .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded", "netra-start up --wait-lock 2m", "netra-start up --force-unlock", "netra-start up --force migrate"]))
+    .addHelpText("after", examples(["netra-start up", "netra-start up --detach", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded", "netra-start up --wait-lock 2m", "netra-start up --force-unlock", "netra-start up --force migrate"]))
     .action(lazy(() => import("./commands/up.js")));
+
+  addCommonOptions(
+    program
+      .command("status")
+      .description("each stage of the running supervisor's run: status, pid, health, uptime, restarts, last error")
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
+  )
+    .addHelpText("after", examples(["netra-start status", "netra-start status --output json"]))
+    .action(lazy(() => import("./commands/status.js")));
+
+  addCommonOptions(
+    program
+      .command("logs")
+      .description("stage logs of the running (or latest) run, prefixed and coloured per stage")
+      .argument("[stages...]", "only these stages")
+      .option("-f, --follow", "keep printing new lines until the run ends")
+      .option("--since <duration>", "only attempts that started within this long ago (e.g. 5m)", durationOption)
+      .option("-n, --tail <n>", "only the last N lines of each stage", wholeNumberOption(0, 1_000_000))
+      .option("--run <id>", "another run than the running or latest one"),
+  )
+    .addHelpText("after", examples(["netra-start logs", "netra-start logs api -f", "netra-start logs --since 5m --tail 50"]))
+    .action(lazy(() => import("./commands/logs.js")));
+
+  addCommonOptions(
+    program
+      .command("restart")
+      .description("restart services (run tasks again) in the running supervisor, through their retries, backoff and circuit breaker")
+      .argument("<stages...>", "stages to restart")
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
+  )
+    .addHelpText("after", examples(["netra-start restart api", "netra-start restart api worker"]))
+    .action(lazy(() => import("./commands/restart.js")));
+
+  addCommonOptions(
+    program
+      .command("stop")
+      .description("stop services in the running supervisor (all of them without names); it keeps running")
+      .argument("[stages...]", "services to stop")
+      .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
+  )
+    .addHelpText("after", examples(["netra-start stop api", "netra-start stop"]))
+    .action(lazy(() => import("./commands/stop.js")));
 
   addCommonOptions(
     program
@@ -83,7 +129,7 @@ function buildProgram(): Command {
   addCommonOptions(
     program
       .command("down")
-      .description("stop what the last (or given) run left running, newest first; --undo also runs the cleanups")
+      .description("stop the running supervisor (up --detach) and what the last (or given) run left running, newest first; --undo also runs the cleanups")
       .option("--run <id>", "the run to stop (default: the latest)")
       .option("--undo", "also run the `cleanup` of every stage that became ready and was not undone yet")
       .option("--wait-lock <duration>", "wait this long for another run's lock (at most 24h)", durationOption)
@@ -202,6 +248,10 @@ function exitCodeFor(error: unknown): number {
     const message = error instanceof DiskFullError ? error.message : `the disk is full (${error instanceof Error ? error.message : String(error)})`;
     err(`error: ${message}\nhint: ${DISK_FULL_HINT}`);
     return ExitCode.internal;
+  }
+  if (error instanceof ControlError) {
+    err(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ""}`);
+    return ExitCode.failed;
   }
   if (error instanceof UsageError) {
     err(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ""}`);

@@ -319,6 +319,7 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
     killTimeoutMs: ms(s.kill_timeout, DEFAULT_STAGE.killTimeoutMs),
     inputs: ((s.inputs as string[] | undefined) ?? []).map((g, i) => r.text(g, at("inputs", i))),
     creates: ((s.creates as string[] | undefined) ?? []).map((f, i) => path.resolve(cwd, r.text(f, at("creates", i)))),
+    watch: (s.watch as string[] | undefined) ?? [],
   };
 }
 

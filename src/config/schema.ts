@@ -195,6 +195,8 @@ const stageOverrideProperties = {
   // `defaults`, since what a stage reads and makes is its own.
   inputs: { ...stringList, description: "Globs (relative to cwd) of the files the task reads: it is skipped while they, its command, env and upstream outputs are unchanged since its last successful run." },
   creates: { ...stringList, description: "Paths (relative to cwd) the task makes: it runs again whenever one is missing." },
+  // `up --watch`: globs, relative to the stage's cwd, whose changes restart the stage.
+  watch: { type: "array", items: { type: "string", minLength: 1, pattern: NO_NUL, "x-expected": NO_NUL_EXPECTED }, uniqueItems: true },
 };
 
 const stageProperties = { ...stageOverrideProperties, health };

@@ -75,6 +75,8 @@ export interface Stage {
   inputs: string[];
   /** Absolute paths the task makes: a missing one makes it run. */
   creates: string[];
+  /** `up --watch`: globs relative to `cwd`; a change restarts (a task: re-runs) the stage. */
+  watch?: string[];
 }
 
 export interface Settings {

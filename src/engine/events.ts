@@ -72,6 +72,8 @@ export type FactEvent =
   /** A task with `inputs`/`creates` succeeded: what the next run compares against (hashes only, no values). */
   | { type: "fingerprint-saved"; at: string; stage: string; fingerprint: Fingerprint; outputKeys: string[] }
   | { type: "services-running"; at: string; stages: string[] }
+  /** `netra-start restart`/`stop` (or a restarted dependency) asked the running supervisor to act on a stage; `by` says who. */
+  | { type: "control-requested"; at: string; stage: string; action: "restart" | "stop"; by: string }
   /** `undo`: cleanups run (a failed run, `down --undo`); else services are only stopped. */
   | { type: "rollback-started"; at: string; reason: RollbackReason; undo: boolean; stages: string[] }
   | { type: "rollback-finished"; at: string; reason: RollbackReason; failed: number; skipped: boolean }

@@ -47,6 +47,7 @@ export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent
     case "outputs-saved":
     case "fingerprint-saved":
     case "services-running":
+    case "control-requested":
     case "rollback-started":
     case "rollback-finished":
       return event;

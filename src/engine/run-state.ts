@@ -21,11 +21,13 @@ export const TRANSITIONS: { readonly [From in StageStatus]: readonly StageStatus
   running: ["ready", "retrying", "failed", "cancelled"],
   retrying: ["running", "cancelled"],
   // ready → failed: a service exited and is not restarted (restart: no, circuit open).
-  ready: ["restarting", "failed", "rolled-back"],
+  // ready → running: `netra-start restart` runs a task again; ready → cancelled: `stop`.
+  ready: ["restarting", "failed", "rolled-back", "running", "cancelled"],
   restarting: ["running", "failed", "cancelled"],
-  failed: ["rolled-back"],
+  // failed / cancelled → running: `netra-start restart` on a stage that failed or was stopped.
+  failed: ["rolled-back", "running"],
   skipped: [],
-  cancelled: ["rolled-back"],
+  cancelled: ["rolled-back", "running"],
   "rolled-back": [],
 };
 
@@ -41,7 +43,8 @@ export interface TransitionDetails {
   retrying: { nextAttempt: number; maxAttempts: number; delayMs: number };
   /** `upToDate`: skipped as up to date (from pending), with its recorded outputs; the reason shown. */
   ready: { attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string | undefined; upToDate?: string };
-  restarting: { exitCode: number | null; signal: string | null; uptimeMs: number; delayMs: number };
+  /** `expected`: stopped by `netra-start restart`, not a crash: no error to show. */
+  restarting: { exitCode: number | null; signal: string | null; uptimeMs: number; delayMs: number; expected?: boolean };
   failed: { attempts: number; error: string; tail: string[]; exitCode: number | undefined; reason: AttemptFailure["reason"] | "lost"; logPath: string | undefined };
   skipped: { reason: string };
   cancelled: { reason: string };
@@ -74,6 +77,10 @@ export interface StageEntry {
   readonly why: string | undefined;
   /** Ready without running: up to date. */
   readonly upToDate: boolean;
+  /** The latest health probe, for `netra-start status`. */
+  readonly lastHealth: { ok: boolean; detail: string; at: string } | undefined;
+  /** The latest error (a failed attempt, an exit), kept after the stage is ready again: `status` shows it. */
+  readonly lastError: string | undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -145,6 +152,8 @@ export class RunState {
         undoneFrom: undefined,
         why: undefined,
         upToDate: false,
+        lastHealth: undefined,
+        lastError: undefined,
       };
       this.byName.set(stage.name, entry);
       return entry;
@@ -288,13 +297,14 @@ export class RunState {
       case "restarting": {
         const d = details as TransitionDetails["restarting"];
         entry.service = undefined;
+        if (!d.expected) entry.lastError = `exited (${d.signal ? `killed by ${d.signal}` : `exit code ${d.exitCode}`})`;
         return { type: "service-exited", at, stage, exitCode: d.exitCode, signal: d.signal, uptimeMs: d.uptimeMs, restarting: true, delayMs: d.delayMs };
       }
       case "failed": {
         const d = details as TransitionDetails["failed"];
         // Every error (the stage's row, the event) is one line, whoever worded it.
         const error = oneLine(d.error);
-        Object.assign(entry, { attempts: Math.max(entry.attempts, d.attempts), error, exitCode: d.exitCode, service: undefined });
+        Object.assign(entry, { attempts: Math.max(entry.attempts, d.attempts), error, lastError: error, exitCode: d.exitCode, service: undefined });
         if (d.logPath !== undefined) entry.logPath = d.logPath;
         if (entry.everReady) {
           // A service lost after the run was up: what that means is the run's call.
@@ -325,7 +335,14 @@ export class RunState {
 
   /** Things that happen without a status change: output, health checks, processes… */
   report(fact: Fact): void {
-    this.emit({ ...fact, at: new Date(this.clock()).toISOString() } as EngineEvent);
+    const at = new Date(this.clock()).toISOString();
+    // What `status` shows of a stage besides its status: its latest probe and error.
+    if (fact.type === "health-check" || fact.type === "attempt-failed") {
+      const entry = this.byName.get(fact.stage);
+      if (entry && fact.type === "health-check") entry.lastHealth = { ok: fact.ok, detail: fact.detail, at };
+      if (entry && fact.type === "attempt-failed") entry.lastError = oneLine(fact.error);
+    }
+    this.emit({ ...fact, at } as EngineEvent);
   }
 
   circuit(stage: string): CircuitRecord {

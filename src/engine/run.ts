@@ -17,6 +17,8 @@ import { Scheduler } from "./scheduler.js";
 import type { FreshnessOptions } from "./freshness/freshness.js";
 import { runStage } from "./stage-runner.js";
 import { ServiceSupervisor } from "./supervisor.js";
+import { createRunControl, type RunControlParts } from "./run-control-impl.js";
+import type { RunControl } from "./run-control.js";
 
 export interface RunOptions {
   config: Config;
@@ -50,6 +52,8 @@ export interface RunHandle {
   interrupt(signal: InterruptSignal): void;
   /** A bug somewhere in this process, or a full disk: stop, tear down, record the run as failed, exit 70. */
   abort(error: unknown): void;
+  /** `netra-start status|restart|stop|down` from another terminal (the control socket). */
+  control: RunControl;
 }
 
 /** EX_SOFTWARE: the run ended because of a bug in netra-start, not in a stage. */
@@ -89,6 +93,10 @@ export function startRun(options: RunOptions): RunHandle {
   const skipRollback = new AbortController();
   const released = new AbortController();
   let scheduler: Scheduler | undefined;
+  // Filled in as the run gets them: the control socket may be asked before they exist.
+  // `down` during startup stops it as SIGTERM would (interrupted, nothing undone); once
+  // everything is up it ends the holding, as the end of `--check` does.
+  const parts: RunControlParts = { state, plan, phase: "starting", supervisor: undefined, release: () => (parts.phase === "starting" ? interrupt("SIGTERM") : released.abort()) };
 
   const stageContext = (index: number, signal: AbortSignal, upstreamOutputs: ReadonlyMap<string, Record<string, string>>, firstAttempt?: number) => ({
     state,
@@ -154,6 +162,7 @@ export function startRun(options: RunOptions): RunHandle {
       runStage: (i, signal, upstreamOutputs) => runStage(stages[i]!, stageContext(i, signal, upstreamOutputs)),
       onReady: (i) => supervisor.watch(i),
     });
+    parts.supervisor = supervisor;
     if (state.stopped) scheduler.halt();
     await scheduler.run();
     let note: string | undefined;
@@ -161,6 +170,7 @@ export function startRun(options: RunOptions): RunHandle {
     // Only a failed run is undone (cleanups run); an interrupt or the end of `--check` or
     // of holding services stops services and keeps what init stages did.
     const tearDown = async (reason: RollbackReason) => {
+      parts.phase = "stopping";
       await supervisor.stop();
       await rollBack({ state, reason, undo: reason === "failure", env, logDir, redactor, skip: skipRollback.signal });
       rolledBack = true;
@@ -178,11 +188,14 @@ export function startRun(options: RunOptions): RunHandle {
     } else if (state.liveServices().length > 0) {
       if (options.holdServices) {
         state.report({ type: "services-running", stages: state.liveServices().map((e) => e.stage.name) });
+        parts.phase = "running";
         await untilAborted(released.signal);
         if (state.lostCritical && !state.interrupted) note = `critical service ${state.lostCritical} stopped and could not be brought back: everything was torn down`;
       }
+      parts.phase = "stopping";
       await tearDown(state.runStatus() === "failed" ? "failure" : "teardown");
     }
+    parts.phase = "stopping";
 
     removeModuleResults(outputsDir(logDir));
     const cause = state.stopped;
@@ -209,7 +222,7 @@ export function startRun(options: RunOptions): RunHandle {
     return { status: "failed" as const, exitCode: INTERNAL_ERROR_EXIT };
   });
 
-  return { runId, done, interrupt, abort };
+  return { runId, done, interrupt, abort, control: createRunControl(parts) };
 }
 
 // A module service's host leaves its result file (init()'s raw outputs) while it runs:

@@ -28,6 +28,8 @@ export class ServiceSupervisor {
   private readonly stopping = new AbortController();
   /** Restarts under way: teardown waits for them to settle. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Processes stopped by `restart`/`stop`: their exit is no crash to restart from. */
+  private readonly byHand = new WeakSet<ServiceHandle>();
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -50,7 +52,7 @@ export class ServiceSupervisor {
   private async onExit(index: number, handle: ServiceHandle, outcome: ProcessOutcome): Promise<void> {
     const { state } = this.options;
     const entry = state.entry(index);
-    if (this.stopping.signal.aborted || entry.service !== handle || entry.status !== "ready") return;
+    if (this.stopping.signal.aborted || this.byHand.has(handle) || entry.service !== handle || entry.status !== "ready") return;
     const stage = entry.stage;
     const uptimeMs = Date.now() - (entry.readyAt ?? Date.now());
     const exitCode = outcome.kind === "exit" ? outcome.exitCode : null;
@@ -75,6 +77,60 @@ export class ServiceSupervisor {
     this.options.onChange(index, false);
     await sleep(delayMs, this.stopping.signal);
     if (this.stopping.signal.aborted) return state.transition(index, "cancelled", { reason: "teardown while the service was restarting" });
+    await this.bringBack(index, `service exited (${how}) and could not be restarted`);
+  }
+
+  /**
+   * `netra-start restart`: a ready service is stopped (its exit is expected, not a crash)
+   * and started again; a task that finished, or a stage that failed or was stopped, runs
+   * again. Either way through the same path as a restart after an exit: the stage's
+   * retries, backoff and circuit breaker; failing for good makes it lost, as for a crash.
+   */
+  restartByHand(index: number): Promise<{ ok: boolean; error?: string }> {
+    // Tracked like a restart after an exit: teardown waits for it to settle.
+    const work = this.restartNow(index);
+    const settled = work.then(() => undefined, () => undefined).finally(() => this.inFlight.delete(settled));
+    this.inFlight.add(settled);
+    return work;
+  }
+
+  private async restartNow(index: number): Promise<{ ok: boolean; error?: string }> {
+    const { state } = this.options;
+    const entry = state.entry(index);
+    const handle = entry.service;
+    if (entry.status === "ready" && handle) {
+      this.byHand.add(handle);
+      const uptimeMs = Date.now() - (entry.readyAt ?? Date.now());
+      await handle.stop();
+      const outcome = await handle.exited;
+      if (this.stopping.signal.aborted) return { ok: false, error: "the supervisor is stopping" };
+      // Stopped by us: how it ended, or the SIGTERM that `stop()` sends when it ended by our hand.
+      const exitCode = outcome.kind === "exit" ? outcome.exitCode : null;
+      const signal = outcome.kind === "signal" ? outcome.signal : outcome.kind === "exit" ? null : "SIGTERM";
+      state.transition(index, "restarting", { exitCode, signal, uptimeMs, delayMs: 0, expected: true });
+      this.options.onChange(index, false);
+    }
+    await this.bringBack(index, "restart by hand failed");
+    const after = state.entry(index);
+    return after.status === "ready" ? { ok: true } : { ok: false, error: after.error ?? `ended ${after.status}` };
+  }
+
+  /** `netra-start stop`: stop a ready service for good (until `restart`); it is recorded cancelled. */
+  async stopByHand(index: number, reason: string): Promise<void> {
+    const { state } = this.options;
+    const handle = state.entry(index).service;
+    if (handle) {
+      this.byHand.add(handle);
+      await handle.stop();
+    }
+    if (state.entry(index).status === "ready") state.transition(index, "cancelled", { reason });
+  }
+
+  // A new episode of attempts, numbered on from the last: ready again (and watched), or lost.
+  private async bringBack(index: number, lostWhy: string): Promise<void> {
+    const { state } = this.options;
+    const entry = state.entry(index);
+    const stage = entry.stage;
     const result = await this.options.restart(index, this.stopping.signal, entry.attempts + 1);
     if (result.ok && !this.stopping.signal.aborted) {
       state.transition(index, "ready", { attempts: entry.attempts, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: result.logPath });
@@ -83,7 +139,7 @@ export class ServiceSupervisor {
     }
     if (result.ok) await result.service?.stop();
     if (this.stopping.signal.aborted || (!result.ok && result.failure.reason === "cancelled")) return state.transition(index, "cancelled", { reason: "teardown while the service was restarting" });
-    this.lose(index, stage, `service exited (${how}) and could not be restarted: ${result.ok ? "no process" : result.error}`, result.ok ? undefined : result.exitCode);
+    this.lose(index, stage, `${lostWhy}: ${result.ok ? "no process" : result.error}`, result.ok ? undefined : result.exitCode);
   }
 
   private lose(index: number, stage: Stage, error: string, exitCode: number | undefined): void {

@@ -94,6 +94,7 @@ export function createStepSummary(file: string, name: string): (event: EngineEve
       case "stage-up-to-date":
       case "fingerprint-saved":
       case "services-running":
+      case "control-requested":
       case "rollback-started":
       case "rollback-finished":
         // The summary is the end result: the rest of the stream leaves it as it is.

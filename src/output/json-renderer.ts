@@ -32,6 +32,7 @@ export function createJsonRenderer(write: (line: string) => void): (event: Engin
       case "stage-up-to-date":
       case "fingerprint-saved":
       case "services-running":
+      case "control-requested":
       case "rollback-started":
       case "rollback-finished":
       case "run-finished":

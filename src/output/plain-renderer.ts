@@ -86,6 +86,8 @@ export function createPlainRenderer({ write: writeLine, style, github, source, o
           event.at,
           `${tag(event.stage)} ${style.yellow(`service exited (${event.signal ? `killed by ${event.signal}` : `exit code ${event.exitCode}`}) after ${formatDuration(event.uptimeMs)}`)}${event.restarting ? `, restarting in ${formatDuration(event.delayMs)}` : ""}`,
         );
+      case "control-requested":
+        return line(event.at, `${tag(event.stage)} ${event.action} requested by ${event.by}`);
       case "service-restarted":
         return line(event.at, `${tag(event.stage)} ${style.green("restarted")} (restart ${event.restarts})`);
       case "service-lost":

@@ -215,6 +215,7 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
         print(event);
         return schedule();
       case "service-exited":
+      case "control-requested":
         print(event);
         return schedule();
       case "service-restarted":

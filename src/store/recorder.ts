@@ -173,6 +173,7 @@ export class RunRecorder {
       case "service-output":
       case "service-exited":
       case "services-running":
+      case "control-requested":
       case "outputs-saved":
       case "rollback-started":
       case "rollback-finished":

@@ -19,16 +19,25 @@ import { err, out } from "../io.js";
 import { printJson } from "../data-format.js";
 import { childOf } from "../../util/inside-dir.js";
 import { logsDir } from "../../store/state-dir.js";
+import { request, waitForExit } from "../../control/client.js";
+import { ControlError } from "../../control/control-error.js";
+import { resolveStateDir } from "../options.js";
+import { replyOrExit } from "../control-reply.js";
+import { locateSupervisor, removeStaleFiles } from "../supervisor-link.js";
 
 export async function run(_args: string[], options: CommonOptions & { run?: string; /** ms, from commander (options.ts) */ waitLock?: number; undo?: boolean; forceUnlock?: boolean }): Promise<number> {
   const loaded = loadConfigOrExit(options);
   const { config } = loaded;
+  const json = resolveOutputMode(options.output) === "json";
+  // A supervisor still running (`up --detach`, or `up` in another terminal) is asked to
+  // stop everything and end; then this goes on as after any run.
+  // (Not with --force-unlock: that is about another host's lock, and a holder alive here is refused.)
+  const stopped = options.forceUnlock ? undefined : await stopSupervisor(resolveStateDir(options, config.path), options.run, json);
   const ctx = await openRunContext(loaded, options, "down", { waitMs: options.waitLock ?? 0, forceUnlock: options.forceUnlock, hint: "stop that run first (Ctrl-C tears it down), or pass --wait-lock 30s" });
   const { db, stateDir } = ctx;
   try {
     const target = findRun(db, options.run);
     if (!target) throw new UsageError(options.run ? `no run "${options.run}"` : "no runs recorded yet", "`netra-start history` lists the runs");
-    const json = resolveOutputMode(options.output) === "json";
     const groups = await endLeftoverGroups(db, stateDir, target.id, 5000);
     if (groups.length > 0 && !json) out(`stopped ${groups.length} process group${groups.length === 1 ? "" : "s"} left by run ${target.id}`);
 
@@ -39,9 +48,9 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
     const index = new Map(config.stages.map((s, i) => [s.name, i]));
     const withCleanup = toUndo.filter((name) => index.has(name) && cleanupCommand(config.stages[index.get(name) as number]!));
     if (!options.undo) {
-      if (json) printJson({ type: "down", runId: target.id, stoppedGroups: groups.length, cleanupsNotRun: withCleanup });
+      if (json) printJson({ type: "down", runId: target.id, stoppedSupervisor: stopped ?? null, stoppedGroups: groups.length, cleanupsNotRun: withCleanup });
       else {
-        if (groups.length === 0) out(`nothing left running by run ${target.id}`);
+        if (groups.length === 0 && stopped === undefined) out(`nothing left running by run ${target.id}`);
         if (withCleanup.length > 0) out(`kept what ${withCleanup.join(", ")} did: \`netra-start down --undo\` runs their cleanups`);
       }
       return ExitCode.ready;
@@ -84,4 +93,21 @@ export async function run(_args: string[], options: CommonOptions & { run?: stri
   } finally {
     ctx.close();
   }
+}
+
+/** How long `down` waits for a supervisor to tear down: its stages' kill timeouts, in reverse order, fit well within. */
+const SUPERVISOR_STOP_MS = 10 * 60_000;
+
+// Returns the pid of the supervisor it stopped; a dead one's files are removed (its run is
+// recovered when the lock is taken).
+async function stopSupervisor(stateDir: string, run: string | undefined, json: boolean): Promise<number | undefined> {
+  const found = locateSupervisor(stateDir);
+  if (found.kind === "dead") removeStaleFiles(stateDir);
+  if (found.kind !== "alive" || (run !== undefined && run !== found.info.runId)) return undefined;
+  const { info } = found;
+  replyOrExit(await request(info.socket, { command: "down" }, 30_000), "down");
+  if (!json) out(`stopping the supervisor of run ${info.runId} (pid ${info.pid}) and everything it runs`);
+  if (!(await waitForExit(info, SUPERVISOR_STOP_MS))) throw new ControlError(`the supervisor (pid ${info.pid}) is still tearing down after ${SUPERVISOR_STOP_MS / 60_000} minutes`, `see its log; kill ${info.pid} ends it, and the next \`netra-start down\` ends what it left`);
+  if (!json) out(`stopped the supervisor of run ${info.runId}`);
+  return info.pid;
 }

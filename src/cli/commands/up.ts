@@ -3,7 +3,7 @@
 import { accessSync, constants, existsSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { EventSink } from "../../engine/event-sink.js";
-import { INTERNAL_ERROR_EXIT, newRunId, startRun, type RunHandle } from "../../engine/run.js";
+import { exitCodeFor, INTERNAL_ERROR_EXIT, newRunId, startRun, type RunHandle } from "../../engine/run.js";
 import type { InterruptSignal } from "../../engine/run-state.js";
 import { buildPlan, selectStages } from "../../graph/plan.js";
 import { renderJunit } from "../../output/junit.js";
@@ -23,6 +23,14 @@ import { createRunSink, openRunContext } from "../run-context.js";
 import { forcedStages, freshnessOptions } from "../freshness-options.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { debugEnabled, err, out } from "../io.js";
+import { childRelay, detachedChild, startDetached } from "../detach.js";
+import { startControlServer } from "../../control/server.js";
+import { watchStages, type StageWatcher } from "../../control/watch-stages.js";
+import type { Stage } from "../../config/types.js";
+import { resolveStateDir } from "../options.js";
+import type { EngineEvent } from "../../engine/events.js";
+import { redactEvent } from "../../engine/redact-event.js";
+import type { Redactor } from "../../redact/redactor.js";
 
 export interface UpOptions extends CommonOptions {
   /** Parsed and bounded by commander (options.ts). */
@@ -38,6 +46,10 @@ export interface UpOptions extends CommonOptions {
   forceUnlock?: boolean;
   /** `--force` alone: every task with inputs/creates runs; with names, those. */
   force?: boolean | string[];
+  /** Run the supervisor in the background once the graph is ready (cli/detach.ts). */
+  detach?: boolean;
+  /** Restart stages whose `watch:` globs see a change (control/watch-stages.ts). */
+  watch?: boolean;
 }
 
 export async function run(names: string[], options: UpOptions): Promise<number> {
@@ -62,7 +74,15 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   }
 
   if (options.junit) checkWritableFile(options.junit, "--junit");
-  const runId = newRunId();
+  if (options.watch && options.check) throw new UsageError("--watch and --check cannot be used together", "--check tears everything down once it is ready; --watch keeps restarting stages as files change");
+  if (options.detach && options.check) throw new UsageError("--detach and --check cannot be used together", "--check tears everything down once it is ready; --detach leaves it running");
+  const lines = new Map(config.stages.map((s) => [s.name, s.line]));
+  const source = { file: analysis.location.shown, lineOf: (stage: string) => lines.get(stage) ?? 0 };
+  const child = options.detach ? detachedChild() : undefined;
+  if (options.detach && !child) return startDetached({ stateDir: resolveStateDir(options, config.path), mode, source });
+  // The detached supervisor: its terminal gets its events and stderr until the graph is ready.
+  const relay = child ? childRelay() : undefined;
+  const runId = child?.runId ?? newRunId();
   const command = ["up", ...names].join(" ");
   const ctx = await openRunContext(loaded, options, command, { waitMs, runId, forceUnlock: options.forceUnlock, hint: "wait for it to finish, pass --wait-lock 30s, or use another --state-dir" });
   const { db, stateDir } = ctx;
@@ -74,16 +94,33 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
 
     const plan = buildPlan(selection.stages, durationEstimates(db));
     const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command }, stateDir);
-    const lines = new Map(config.stages.map((s) => [s.name, s.line]));
-    const renderer = await createRenderer(mode, process.env, { file: analysis.location.shown, lineOf: (stage) => lines.get(stage) ?? 0 });
-    const summary = process.env.GITHUB_STEP_SUMMARY ? createStepSummary(process.env.GITHUB_STEP_SUMMARY, config.name) : undefined;
+    // A detached supervisor writes plain lines to its log; its terminal draws the chosen mode.
+    const renderer = relay ? await createRenderer("plain", { ...process.env, GITHUB_ACTIONS: undefined }) : await createRenderer(mode, process.env, source);
+    const summary = process.env.GITHUB_STEP_SUMMARY && !relay ? createStepSummary(process.env.GITHUB_STEP_SUMMARY, config.name) : undefined;
+    // The run's handle, for the relay's summary once the graph is ready (after startRun returns).
+    const started: { handle?: RunHandle } = {};
+    const allowDegraded = Boolean(options.allowDegraded);
+    const startedAt = Date.now();
     // The record first: what the screen shows must already be in the database.
     const sink = createRunSink(ctx, [
       { name: "the report database", onEvent: (event) => recorder.onEvent(event) },
       renderer,
       ...(summary ? [{ name: "the GitHub step summary", onEvent: summary }] : []),
+      ...(relay
+        ? [
+            {
+              name: relay.consumer.name,
+              onEvent: (event: EngineEvent) => {
+                relay.consumer.onEvent(event);
+                if (event.type === "services-running" && started.handle) relay.detach(readyNow(started.handle, ctx.redactor, allowDegraded, startedAt));
+              },
+            },
+          ]
+        : []),
     ]);
     const diskFull = diskFullReporter(stateDir);
+    // Watching starts before the run, so that no change made once it is up goes unseen.
+    const watcher = options.watch ? await startWatching(plan.stages, stateDir, (stage, file) => restartForChange(started.handle, stage, file)) : undefined;
     // Listen before the run starts: its first stages start, and are printed, before
     // startRun returns, and a signal in that window would kill this process outright and
     // leave them running. One that comes that early is passed on once the run exists.
@@ -94,14 +131,14 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       early ??= signal;
     };
     onSignals((signal) => interrupt(signal));
-    const handle: RunHandle = startRun({
+    const handle: RunHandle = (started.handle = startRun({
       config,
       plan,
       runId,
       stateDir,
       concurrency,
       rollback: options.rollback !== false && config.settings.rollback,
-      allowDegraded: Boolean(options.allowDegraded),
+      allowDegraded,
       holdServices: !options.check,
       sink,
       redactor: ctx.redactor,
@@ -109,7 +146,8 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       freshness: freshnessOptions(config, stateDir, db, force),
       circuitReset: (stage) => circuitResetCommand(stage, analysis.location.shown, options.stateDir),
       onDiskFull: diskFull,
-    });
+    }));
+
     interrupt = (signal) => handle.interrupt(signal);
     if (early) handle.interrupt(early);
     const stopGuard = guardAgainstBugs(sink, handle, (error) => {
@@ -117,6 +155,8 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       diskFull(full);
       return full;
     });
+    // `status`, `restart`, `stop` and `down` from another terminal reach this run here.
+    const server = await startControlServer({ stateDir, runId, detached: Boolean(relay), control: handle.control, redactor: ctx.redactor, warn: err });
     try {
       const { exitCode } = await handle.done;
       const recorded = finishRecord(recorder, stateDir);
@@ -129,6 +169,8 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       return exitCode;
     } finally {
       interrupt = () => undefined; // the run is over: a late signal changes nothing
+      server.close();
+      await watcher?.close();
       stopGuard();
     }
   } finally {
@@ -224,3 +266,27 @@ function guardAgainstBugs(sink: EventSink, handle: RunHandle, onDiskFull: (error
 
 /** How long a teardown after a bug may take before the process gives up and exits 70. */
 const TEARDOWN_BOUND_MS = 60_000;
+
+// What a foreground run would print at its end, as things stand once the graph is ready:
+// the summary `up --detach` shows before it returns (through the redaction boundary).
+function readyNow(handle: RunHandle, redactor: Redactor, allowDegraded: boolean, startedAt: number): Extract<EngineEvent, { type: "run-finished" }> {
+  const { status, results } = handle.control.outcome();
+  const event: EngineEvent = { type: "run-finished", at: new Date().toISOString(), runId: handle.runId, status, exitCode: exitCodeFor(status, allowDegraded), durationMs: Date.now() - startedAt, results, rolledBack: false, note: undefined };
+  return redactEvent(event, redactor) as typeof event;
+}
+
+async function startWatching(stages: readonly Stage[], stateDir: string, onChange: (stage: string, file: string) => void): Promise<StageWatcher | undefined> {
+  const watcher = await watchStages({ stages, ignoreDirs: [stateDir], onChange, onError: (message) => err(`warning: --watch: ${message}`) });
+  if (!watcher) err("warning: --watch: no stage has `watch:` globs, so nothing is watched");
+  return watcher;
+}
+
+// A watched file changed: the stage restarts through the control entry point, which says
+// which file (`restart requested by a change to src/app.ts`). Refused while the run is
+// still starting up or stopping: said, and the change is not queued.
+function restartForChange(handle: RunHandle | undefined, stage: string, file: string): void {
+  if (!handle) return;
+  void handle.control.restart([stage], `a change to ${file}`).then((outcomes) => {
+    for (const o of outcomes) if (!o.ok) err(`--watch: ${file} changed, ${o.stage} not restarted: ${o.error}`);
+  });
+}
