@@ -8,7 +8,7 @@ import { parseDuration, parseSize } from "./duration.js";
 import { interpolate, type InterpolateOptions } from "./interpolate.js";
 import { UnsetVariables } from "./unset-variables.js";
 import { checkHostPort, checkHttpUrl, parseBoolean, parsePort, type Parsed } from "./typed-values.js";
-import { diagnosticAt, type ConfigSource } from "./source.js";
+import { diagnosticAt, hasPath, type ConfigSource } from "./source.js";
 import { compileLogPattern } from "./log-pattern.js";
 import { collidingStageNames, outputEnvName } from "./output-names.js";
 import { didYouMean } from "./suggest.js";
@@ -74,7 +74,7 @@ class Resolver {
       if (this.profilePrefix.length > 0) candidates.push([...this.profilePrefix, ...defaultsPath]);
       candidates.push(defaultsPath);
     }
-    return candidates.find((c) => this.input.source.doc.hasIn(c)) ?? stagePath;
+    return candidates.find((c) => hasPath(this.input.source, c)) ?? stagePath;
   }
 
   report(at: At, fields: { code: string; message: string; hint?: string; severity?: "error" | "warning"; key?: boolean }): void {

@@ -211,6 +211,11 @@ const settings = {
   },
 };
 
+// `x-*` keys are the user's own (compose's extension fields): accepted anywhere a stage or
+// the top level may hold keys, and ignored; they are where YAML anchors for `<<:` live.
+export const EXTENSION_KEY_PATTERN = "^x-";
+const extensions = { patternProperties: { [EXTENSION_KEY_PATTERN]: {} } };
+
 const stageNames = {
   pattern: STAGE_NAME_PATTERN,
   maxLength: MAX_STAGE_NAME_LENGTH,
@@ -223,6 +228,7 @@ export const configSchema = {
   title: "netra-start config, version 1",
   type: "object",
   additionalProperties: false,
+  ...extensions,
   required: ["version", "stages"],
   properties: {
     version: { const: 1, "x-expected": "1 (the only config version)" },
@@ -240,7 +246,7 @@ export const configSchema = {
           stages: {
             type: "object",
             propertyNames: stageNames,
-            additionalProperties: { type: "object", additionalProperties: false, properties: stageOverrideProperties },
+            additionalProperties: { type: "object", additionalProperties: false, ...extensions, properties: stageOverrideProperties },
           },
         },
       },
@@ -252,6 +258,7 @@ export const configSchema = {
       additionalProperties: {
         type: "object",
         additionalProperties: false,
+        ...extensions,
         properties: stageProperties,
         "x-expected": "exactly one of command or module",
         oneOf: [{ required: ["command"] }, { required: ["module"] }],

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
 import type { Diagnostic, PathSegment } from "./diagnostic.js";
 import check, { type Validate } from "./schema-check.js";
-import { REFERENCE_PATTERN } from "./schema.js";
+import { EXTENSION_KEY_PATTERN, REFERENCE_PATTERN } from "./schema.js";
 import { diagnosticAt, type ConfigSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
 
@@ -129,7 +129,9 @@ function translate(diagnose: Diagnose, data: unknown, e: ErrorObject): Diagnosti
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const known = Object.keys((parent.properties as SchemaNode | undefined) ?? {});
-      const hint = didYouMean(key, known) ?? (known.length > 0 ? `allowed keys: ${known.join(", ")}` : undefined);
+      const extensible = Object.keys((parent.patternProperties as SchemaNode | undefined) ?? {}).includes(EXTENSION_KEY_PATTERN);
+      const allowed = `allowed keys: ${known.join(", ")}${extensible ? ", and x-* keys of your own" : ""}`;
+      const hint = didYouMean(key, known) ?? (known.length > 0 ? allowed : undefined);
       return at({ code: "unknown-key", message: `unknown key "${key}"`, hint, key: true }, [...path, key]);
     }
     case "required":
