@@ -9,6 +9,8 @@ import { interpolate, type InterpolateOptions } from "./interpolate.js";
 import { UnsetVariables } from "./unset-variables.js";
 import { checkHostPort, checkHttpUrl, parseBoolean, parsePort, type Parsed } from "./typed-values.js";
 import { diagnosticAt, hasPath, type ConfigSource } from "./source.js";
+import type { ReadSideFile } from "./load.js";
+import { EnvFiles, envFileEntries } from "./resolve-env-files.js";
 import { compileLogPattern } from "./log-pattern.js";
 import { collidingStageNames, outputEnvName } from "./output-names.js";
 import { didYouMean } from "./suggest.js";
@@ -39,6 +41,11 @@ export interface ResolveInput {
   hash: string;
   profile: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
+  /** Variables from .env (already under `env`), kept for the redactor. */
+  dotenv?: Readonly<Record<string, string>>;
+  readSideFile?: ReadSideFile;
+  /** Filled with the text of each env file read, for code frames. */
+  texts?: Map<string, string>;
 }
 
 export function isPlainObject(value: unknown): value is Raw {
@@ -181,13 +188,26 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
   const defaults = isPlainObject(merged.defaults) ? merged.defaults : {};
   const rawStages = resolveEnabled(r, isPlainObject(merged.stages) ? merged.stages : {});
   const dir = path.dirname(input.configPath);
+  const envFiles = new EnvFiles({
+    read: input.readSideFile ?? (() => ({ ok: false, missing: true, problem: "not read" })),
+    configShown: input.source.file,
+    configDir: dir,
+    env: input.env,
+    report: (at, fields) => r.report(at, fields),
+    diagnostics: r.diagnostics,
+    texts: input.texts ?? new Map(),
+  });
+  const sharedEnv = envFiles.valuesOf(envFileEntries(merged.env_file, ["env_file"]), dir);
 
   const dependencies = checkReferences(r, rawStages);
   const lines = stageLines(input.source);
   const stages: Stage[] = [];
   for (const [name, dependsOn] of dependencies) {
     const own = rawStages[name] as Raw;
-    stages.push({ ...resolveStage(r, name, stages.length, deepMerge(defaults, own), own, dir, dependsOn), line: lines.get(name) ?? 0 });
+    const stage = resolveStage(r, name, stages.length, deepMerge(defaults, own), own, dir, dependsOn);
+    // A stage's processes get: env files for every stage, under its own env files, under its env.
+    const fromFiles = own.env_file === undefined ? {} : envFiles.valuesOf(envFileEntries(own.env_file, r.where(["stages", name, "env_file"])), dir);
+    stages.push({ ...stage, env: { ...sharedEnv, ...fromFiles, ...stage.env }, line: lines.get(name) ?? 0 });
   }
 
   r.reportUnsetVariables();
@@ -200,6 +220,7 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
     profile: input.profile,
     hash: input.hash,
     settings: resolveSettings(isPlainObject(merged.settings) ? merged.settings : {}),
+    dotenv: input.dotenv ?? {},
     stages,
   };
   return { config, diagnostics: r.diagnostics };

@@ -139,6 +139,24 @@ const requires = {
   },
 };
 
+// `env_file:` as compose has it: a path or a list of paths and `{path, required}`
+// (relative to the config file); `required: false` lets the file be missing.
+const envFilePath = { type: "string", minLength: 1 };
+const envFile = {
+  "x-expected": "a path, or a list of paths and {path, required}",
+  description: "Files of VAR=value lines (compose's .env syntax) whose variables the stage's processes get; relative to the config file.",
+  anyOf: [
+    envFilePath,
+    {
+      type: "array",
+      items: {
+        "x-expected": "a path or {path, required}",
+        anyOf: [envFilePath, { type: "object", additionalProperties: false, required: ["path"], properties: { path: envFilePath, required: { type: "boolean" } } }],
+      },
+    },
+  ],
+};
+
 // Fields that `defaults` may set: every stage field but command, module and depends_on.
 const defaultableProperties = {
   description: { type: "string" },
@@ -188,6 +206,7 @@ const stageOverrideProperties = {
     "x-expected": "a path to a .js, .mjs, .cjs or .ts module",
   },
   depends_on: { type: "array", items: { type: "string" }, uniqueItems: true },
+  env_file: envFile,
 };
 
 const stageProperties = { ...stageOverrideProperties, health };
@@ -233,6 +252,7 @@ export const configSchema = {
   properties: {
     version: { const: 1, "x-expected": "1 (the only config version)" },
     name: { type: "string", minLength: 1 },
+    env_file: { ...envFile, description: "Env files every stage's processes get, under the stage's own env_file and env." },
     settings,
     defaults: { type: "object", additionalProperties: false, properties: defaultableProperties },
     profiles: {

@@ -87,6 +87,8 @@ export interface Config {
   /** sha256 of the file's bytes, recorded with each run. */
   hash: string;
   settings: Settings;
+  /** Variables read from `.env` beside the config (interpolation only): the redactor learns their secrets. */
+  dotenv: Readonly<Record<string, string>>;
   /** Enabled stages, in declaration order. */
   stages: Stage[];
 }
