@@ -157,6 +157,28 @@ const envFile = {
   ],
 };
 
+// A `depends_on` entry: a stage name, or the long form saying when the dependent may
+// start (`condition`), whether a failed dependency stops it (`required`), and whether it
+// is restarted when the dependency is (`restart`).
+export const DEPENDENCY_CONDITIONS = ["started", "ready", "completed"] as const;
+const dependency = {
+  "x-expected": "a stage name or {stage, condition, required, restart}",
+  anyOf: [
+    { type: "string" },
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["stage"],
+      properties: {
+        stage: { type: "string" },
+        condition: { enum: [...DEPENDENCY_CONDITIONS], description: "started: once its first attempt began; ready (default): once ready (healthy); completed: a task that finished successfully." },
+        required: { type: "boolean", description: "false: a failed or skipped dependency does not skip this stage." },
+        restart: { type: "boolean", description: "Restart this stage when the dependency is restarted." },
+      },
+    },
+  ],
+};
+
 // Fields that `defaults` may set: every stage field but command, module and depends_on.
 const defaultableProperties = {
   description: { type: "string" },
@@ -205,7 +227,7 @@ const stageOverrideProperties = {
     pattern: "\\.(js|mjs|cjs|ts|mts|cts)$",
     "x-expected": "a path to a .js, .mjs, .cjs or .ts module",
   },
-  depends_on: { type: "array", items: { type: "string" }, uniqueItems: true },
+  depends_on: { type: "array", items: dependency, uniqueItems: true },
   env_file: envFile,
 };
 

@@ -45,6 +45,18 @@ export interface Requires {
   disk: { path: string; minFreeBytes: number } | undefined;
 }
 
+export type DependencyCondition = "started" | "ready" | "completed";
+
+/** One `depends_on` entry, long form or short (a name: ready, required, no restart). */
+export interface DependencyEdge {
+  stage: string;
+  condition: DependencyCondition;
+  /** false: a failed or skipped dependency does not skip the dependent. */
+  required: boolean;
+  /** Restart the dependent when the dependency is restarted (wired by the control plane). */
+  restart: boolean;
+}
+
 export interface Stage {
   name: string;
   /** Position in the file: ties in ordering are broken by it. */
@@ -55,6 +67,8 @@ export interface Stage {
   kind: StageKind;
   runner: Runner;
   dependsOn: string[];
+  /** The same dependencies, in the same order, with their conditions. */
+  dependencies: DependencyEdge[];
   priority: Priority;
   timeoutMs: number;
   retries: number;

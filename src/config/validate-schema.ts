@@ -166,8 +166,11 @@ function translate(diagnose: Diagnose, data: unknown, e: ErrorObject): Diagnosti
     case "minLength":
     case "minProperties":
       return at({ code: "empty", message: path[0] === "stages" && path.length === 1 ? "no stages defined" : "must not be empty" });
-    case "uniqueItems":
-      return at({ code: "duplicate-item", message: `${describeValue((e.data as unknown[])[Number(params.j)])} is listed twice`, hint: "remove the repeated entry" }, [...path, Number(params.j)]);
+    case "uniqueItems": {
+      // At the repeat, the later of the two (ajv's order of i and j depends on the item types).
+      const later = Math.max(Number(params.i), Number(params.j));
+      return at({ code: "duplicate-item", message: `${describeValue((e.data as unknown[])[later])} is listed twice`, hint: "remove the repeated entry" }, [...path, later]);
+    }
     case "anyOf":
     case "oneOf":
       return translateUnion(diagnose, path, e, expected);
