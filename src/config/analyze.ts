@@ -5,6 +5,7 @@ import type { Diagnostic } from "./diagnostic.js";
 import { hasErrors, sortDiagnostics } from "./diagnostic.js";
 import { findConfig, readConfig, readSideFile, type ConfigLocation, type ReadSideFile } from "./load.js";
 import { loadDotenv, shownBeside } from "./env-files.js";
+import { includeFiles } from "./include.js";
 import { checkDurations } from "./check-durations.js";
 import { checkProfile, inProfile } from "./check-profiles.js";
 import { checkReferencesOnly, isPlainObject, resolveConfig } from "./resolve.js";
@@ -79,25 +80,32 @@ export function analyzeText(
   // A repeated key leaves a well-formed document (the later value wins, as in yaml), so
   // the checks below still run: the user learns of every mistake at once.
   if (diagnostics.some((d) => d.severity === "error" && d.code !== "yaml-duplicate-key")) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
-  const data = toData(source, diagnostics);
-  if (data === undefined) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
+  const own = toData(source, diagnostics);
+  if (own === undefined) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
+  const inclusion = includeFiles(source, own, options.configPath, options.readSideFile ?? readSideFile);
+  const data = inclusion.data;
+  diagnostics.push(...inclusion.diagnostics);
+  const texts = new Map<string, string>(inclusion.texts);
   diagnostics.push(...validateAgainstSchema(source, data), ...checkDurations(source, data));
   if (hasErrors(diagnostics)) {
     diagnostics.push(...checkReferencesOnly(source, data));
-    return { config: undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
+    return { config: undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)), texts };
   }
   const profile = options.profile || undefined;
   // The chosen profile is checked as the config it makes; with none chosen, `validate`
   // checks every profile, each problem saying which profile it comes from.
   const profiles = profile !== undefined ? [profile] : options.allProfiles ? Object.keys(isPlainObject(data.profiles) ? data.profiles : {}) : [];
   for (const name of profiles) diagnostics.push(...checkProfile(source, data, name));
-  const texts = new Map<string, string>();
+  // Included files are part of what a run was started from.
+  const ownHash = options.hash ?? createHash("sha256").update(text).digest("hex");
+  const hash = inclusion.texts.size === 0 ? ownHash : createHash("sha256").update([ownHash, ...inclusion.texts.values()].join("\0")).digest("hex");
   const resolveWith = (name: string | undefined) =>
     resolveConfig({
       source,
       data,
       configPath: options.configPath,
-      hash: options.hash ?? createHash("sha256").update(text).digest("hex"),
+      hash,
+      stageDirs: inclusion.stageDirs,
       profile: name,
       env: options.env ?? process.env,
       dotenv: options.dotenv ?? {},

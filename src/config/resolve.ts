@@ -46,6 +46,8 @@ export interface ResolveInput {
   readSideFile?: ReadSideFile;
   /** Filled with the text of each env file read, for code frames. */
   texts?: Map<string, string>;
+  /** Folders of the files that define included stages: their relative paths resolve there. */
+  stageDirs?: ReadonlyMap<string, string>;
 }
 
 export function isPlainObject(value: unknown): value is Raw {
@@ -204,9 +206,10 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
   const stages: Stage[] = [];
   for (const [name, edges] of dependencies) {
     const own = rawStages[name] as Raw;
-    const stage = resolveStage(r, name, stages.length, deepMerge(defaults, own), own, dir, edges);
+    const stageDir = input.stageDirs?.get(name) ?? dir;
+    const stage = resolveStage(r, name, stages.length, deepMerge(defaults, own), own, stageDir, edges);
     // A stage's processes get: env files for every stage, under its own env files, under its env.
-    const fromFiles = own.env_file === undefined ? {} : envFiles.valuesOf(envFileEntries(own.env_file, r.where(["stages", name, "env_file"])), dir);
+    const fromFiles = own.env_file === undefined ? {} : envFiles.valuesOf(envFileEntries(own.env_file, r.where(["stages", name, "env_file"])), stageDir);
     stages.push({ ...stage, env: { ...sharedEnv, ...fromFiles, ...stage.env }, line: lines.get(name) ?? 0 });
   }
 

@@ -274,6 +274,11 @@ export const configSchema = {
   properties: {
     version: { const: 1, "x-expected": "1 (the only config version)" },
     name: { type: "string", minLength: 1 },
+    include: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      description: "Other config files (relative to this one) whose stages and settings are merged into this config.",
+    },
     env_file: { ...envFile, description: "Env files every stage's processes get, under the stage's own env_file and env." },
     settings,
     defaults: { type: "object", additionalProperties: false, properties: defaultableProperties },

@@ -15,6 +15,17 @@ export interface ConfigSource {
   text: string;
   doc: Document.Parsed;
   lines: LineCounter;
+  /** Files brought in by `include:`, each holding its own stages and settings: a path into one of them is located there. */
+  included?: ConfigSource[];
+}
+
+// The file a key path is written in: the config itself, or the included file that defines
+// the stage (or the setting) the path goes into.
+export function ownerOf(source: ConfigSource, path: readonly PathSegment[]): ConfigSource {
+  if (!source.included || path.length < 2 || (path[0] !== "stages" && path[0] !== "settings")) return source;
+  const top = path.slice(0, 2);
+  if (walk(source, top).complete) return source;
+  return source.included.find((s) => walk(s, top).complete) ?? source;
 }
 
 export interface Location {
@@ -120,12 +131,13 @@ function firstLine(message: string): string {
 // does not exist in the document (e.g. a value that came from `defaults`), returns the
 // deepest node that does.
 export function locate(source: ConfigSource, path: readonly PathSegment[], options: { key?: boolean } = {}): Location {
-  return toLocation(source, walk(source, path, options).found);
+  const owner = ownerOf(source, path);
+  return toLocation(owner, walk(owner, path, options).found);
 }
 
-/** Is `path` written in the file, directly or through a `<<:` merge key? */
+/** Is `path` written in the file (or the included file it goes into), directly or through a `<<:` merge key? */
 export function hasPath(source: ConfigSource, path: readonly PathSegment[]): boolean {
-  return walk(source, path).complete;
+  return walk(ownerOf(source, path), path).complete;
 }
 
 function walk(source: ConfigSource, path: readonly PathSegment[], options: { key?: boolean } = {}): { found: Node | null; complete: boolean } {
@@ -197,7 +209,7 @@ export function diagnosticAt(
   return {
     severity: fields.severity ?? "error",
     code: fields.code,
-    file: source.file,
+    file: ownerOf(source, path).file,
     line: where.line,
     col: where.col,
     path: formatPath(path),

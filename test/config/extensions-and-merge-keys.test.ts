@@ -72,7 +72,7 @@ stages:
   api: { command: echo hi, xnote: 1 }
 `);
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain('startup.yaml:2:1 y-owner: unknown key "y-owner" (allowed keys: version, name, settings, defaults, profiles, stages, and x-* keys of your own)');
+    expect(result.stdout).toContain('startup.yaml:2:1 y-owner: unknown key "y-owner" (allowed keys: version, name, include, env_file, settings, defaults, profiles, stages, and x-* keys of your own)');
     expect(result.stdout).toContain('stages.api.xnote: unknown key "xnote"');
   });
 });
