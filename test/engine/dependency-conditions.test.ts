@@ -138,6 +138,14 @@ stages:
     expect(existsSync(path.join(project.dir, "reports-ran"))).toBe(false);
     const results = finished(events).results.map((r) => [r.name, r.status]);
     expect(results).toEqual(expect.arrayContaining([["api", "ready"], ["reports", "skipped"], ["cache-warm", "failed"]]));
+    expect(finished(events).note).toBe("api started without cache-warm (optional dependency, failed)");
+  });
+
+  it("up: the summary says which stage started without its optional dependency", async () => {
+    const result = await run(["up", "--output", "plain"], OPTIONAL);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain("api started without cache-warm (optional dependency, failed)");
+    expect(result.stdout).toMatch(/^api\s+✔ ready/m);
   });
 
   it("plan says the dependency is optional and restarts its dependent (text and json)", async () => {
