@@ -210,7 +210,8 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
     const stage = resolveStage(r, name, stages.length, deepMerge(defaults, own), own, stageDir, edges);
     // A stage's processes get: env files for every stage, under its own env files, under its env.
     const fromFiles = own.env_file === undefined ? {} : envFiles.valuesOf(envFileEntries(own.env_file, r.where(["stages", name, "env_file"])), stageDir);
-    stages.push({ ...stage, env: { ...sharedEnv, ...fromFiles, ...stage.env }, line: lines.get(name) ?? 0 });
+    const where = lines.get(name);
+    stages.push({ ...stage, env: { ...sharedEnv, ...fromFiles, ...stage.env }, line: where?.line ?? 0, file: where?.file ?? input.source.file });
   }
 
   checkConditions(r, stages, rawStages);
@@ -317,18 +318,22 @@ function checkConditions(r: Resolver, stages: readonly Stage[], rawStages: Raw):
     }
 }
 
-// Each stage key's line, in one pass over the `stages` mapping.
-function stageLines(source: ConfigSource): Map<string, number> {
-  const lines = new Map<string, number>();
-  const stages = source.doc.get("stages", true);
-  if (isMap(stages))
-    for (const pair of stages.items) {
-      if (isScalar(pair.key) && pair.key.range) lines.set(String(pair.key.value), source.lines.linePos(pair.key.range[0]).line);
-    }
+// Each stage key's file and line, in one pass over each file's `stages` mapping (the
+// config first: a name it defines is its own, whatever an included file says).
+function stageLines(root: ConfigSource): Map<string, { file: string; line: number }> {
+  const lines = new Map<string, { file: string; line: number }>();
+  for (const source of [root, ...(root.included ?? [])]) {
+    const stages = source.doc.get("stages", true);
+    if (isMap(stages))
+      for (const pair of stages.items) {
+        if (!isScalar(pair.key) || !pair.key.range || lines.has(String(pair.key.value))) continue;
+        lines.set(String(pair.key.value), { file: source.file, line: source.lines.linePos(pair.key.range[0]).line });
+      }
+  }
   return lines;
 }
 
-function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw, dir: string, dependencies: DependencyEdge[]): Omit<Stage, "line"> {
+function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw, dir: string, dependencies: DependencyEdge[]): Omit<Stage, "line" | "file"> {
   const at = (...field: PathSegment[]) => () => r.where(["stages", name, ...field], ["defaults", ...field]);
   const kind = (s.kind as StageKind | undefined) ?? DEFAULT_STAGE.kind;
 

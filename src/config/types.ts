@@ -63,6 +63,8 @@ export interface Stage {
   index: number;
   /** 1-based line of the stage's key in the config file (0 if only a profile defines it): for annotations. */
   line: number;
+  /** The file that defines the stage, as shown to the user: the config, or a file it includes. */
+  file: string;
   description: string | undefined;
   kind: StageKind;
   runner: Runner;

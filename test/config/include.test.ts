@@ -45,6 +45,14 @@ stages:
     expect(existsSync(path.join(project.dir, "services", "more", "cache-ran"))).toBe(true);
   });
 
+  it("up under GitHub Actions: a failed included stage is annotated on its line of the included file", async () => {
+    project.write("startup.yaml", MAIN);
+    project.write("services/db.yaml", "stages:\n  other: { command: \"true\" }\n  db:\n    retries: 0\n    command: exit 3\n");
+    const result = await runCli(["up", "--output", "plain", "-c", "startup.yaml"], { cwd: project.dir, env: { GITHUB_ACTIONS: "true" } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("::error file=services/db.yaml,line=3,title=netra-start%3A stage db failed::exit code 3");
+  });
+
   it("validate and up: a mistake in an included file is located in that file, exit 2", async () => {
     project.write("startup.yaml", MAIN);
     project.write("services/db.yaml", `stages:

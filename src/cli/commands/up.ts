@@ -70,8 +70,8 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
 
     const plan = buildPlan(selection.stages, durationEstimates(db));
     const recorder = new RunRecorder(db, { configPath: config.path, configHash: config.hash, profile: config.profile, command }, stateDir);
-    const lines = new Map(config.stages.map((s) => [s.name, s.line]));
-    const renderer = await createRenderer(mode, process.env, { file: analysis.location.shown, lineOf: (stage) => lines.get(stage) ?? 0 });
+    const lines = new Map(config.stages.map((s) => [s.name, s]));
+    const renderer = await createRenderer(mode, process.env, { file: analysis.location.shown, lineOf: (stage) => lines.get(stage)?.line ?? 0, fileOf: (stage) => lines.get(stage)?.file ?? analysis.location.shown });
     const summary = process.env.GITHUB_STEP_SUMMARY ? createStepSummary(process.env.GITHUB_STEP_SUMMARY, config.name) : undefined;
     // The record first: what the screen shows must already be in the database.
     const sink = createRunSink(ctx, [
