@@ -7,12 +7,13 @@ import { diagnosticAnnotation } from "../output/github.js";
 import type { CommonOptions } from "./options.js";
 import { ExitCode, ExitError } from "./exit.js";
 import { err } from "./io.js";
-export function printDiagnostics(diagnostics: readonly Diagnostic[], source: string | undefined, write: (line: string) => void = err): void {
+// `sources`: the config's text, or the text of each file a diagnostic may name (.env, env files).
+export function printDiagnostics(diagnostics: readonly Diagnostic[], sources: string | ReadonlyMap<string, string> | undefined, write: (line: string) => void = err): void {
   // Under GitHub Actions each problem is also an annotation on its line of the config.
   if (process.env.GITHUB_ACTIONS === "true") for (const d of diagnostics) write(diagnosticAnnotation(d));
   for (const d of diagnostics) {
     write(formatDiagnosticLine(d));
-    for (const line of formatCodeFrame(d, source)) write(line);
+    for (const line of formatCodeFrame(d, typeof sources === "string" || sources === undefined ? sources : sources.get(d.file))) write(line);
   }
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
@@ -24,9 +25,9 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], source: str
 export function loadConfigOrExit(options: CommonOptions): { config: Config; analysis: Analysis } {
   const analysis = analyzeConfig({ config: options.config, profile: options.profile });
   if (hasErrors(analysis.diagnostics) || !analysis.config) {
-    printDiagnostics(analysis.diagnostics, analysis.text);
+    printDiagnostics(analysis.diagnostics, analysis.texts ?? analysis.text);
     throw new ExitError(ExitCode.invalid);
   }
-  printDiagnostics(analysis.diagnostics, analysis.text);
+  printDiagnostics(analysis.diagnostics, analysis.texts ?? analysis.text);
   return { config: analysis.config, analysis };
 }

@@ -51,7 +51,7 @@ export async function openRunContext(
     err(`warning: run ${a.runId} (pid ${a.pid}) was abandoned by its supervisor; recorded as abandoned${a.stoppedGroups.length ? `, ended ${a.stoppedGroups.length} process group(s) it left running` : ""}`);
   // Secrets known before anything runs: secret-looking variables of the supervisor's and
   // every stage's environment, and `settings.secrets`. Outputs add more during the run.
-  const redactor = new Redactor(secretsFromEnv([process.env, ...config.stages.map((s) => s.env)], config.settings.secrets));
+  const redactor = new Redactor(secretsFromEnv([process.env, config.dotenv, ...config.stages.map((s) => s.env)], config.settings.secrets));
   return { config, analysis, stateDir, db: session.db, redactor, close: () => releaseOrSay(session.close, stateDir) };
 }
 

@@ -3,7 +3,9 @@
 import { createHash } from "node:crypto";
 import type { Diagnostic } from "./diagnostic.js";
 import { hasErrors, sortDiagnostics } from "./diagnostic.js";
-import { findConfig, readConfig, type ConfigLocation } from "./load.js";
+import { findConfig, readConfig, readSideFile, type ConfigLocation, type ReadSideFile } from "./load.js";
+import { loadDotenv, shownBeside } from "./env-files.js";
+import { includeFiles } from "./include.js";
 import { checkDurations } from "./check-durations.js";
 import { checkProfile, inProfile } from "./check-profiles.js";
 import { checkReferencesOnly, isPlainObject, resolveConfig } from "./resolve.js";
@@ -30,6 +32,8 @@ export interface Analysis {
   diagnostics: Diagnostic[];
   /** The profiles checked besides the file itself. */
   profilesChecked?: string[];
+  /** Text of every file a diagnostic may point into (the config, .env, env files), by shown name. */
+  texts?: ReadonlyMap<string, string>;
 }
 
 export function analyzeConfig(options: AnalyzeOptions = {}): Analysis {
@@ -39,39 +43,74 @@ export function analyzeConfig(options: AnalyzeOptions = {}): Analysis {
   const read = readConfig(location);
   if (!read.ok) return { location, text: undefined, config: undefined, diagnostics: [read.diagnostic] };
   const hash = createHash("sha256").update(read.bytes).digest("hex");
-  const result = analyzeText(location.shown, read.text, { configPath: location.path, hash, profile: options.profile ?? env.NETRA_START_PROFILE, allProfiles: options.allProfiles, env });
-  return { location, text: read.text, ...result };
+  const dotenv = loadDotenv(location.path, location.shown, env, readSideFile);
+  // The process environment wins over .env, as in compose.
+  const withDotenv = dotenv ? { ...Object.fromEntries(dotenv.values), ...env } : env;
+  const result = analyzeText(location.shown, read.text, {
+    configPath: location.path,
+    hash,
+    profile: options.profile ?? env.NETRA_START_PROFILE,
+    allProfiles: options.allProfiles,
+    env: withDotenv,
+    dotenv: dotenv ? Object.fromEntries(dotenv.values) : {},
+    readSideFile,
+  });
+  // A mistake in .env is reported with the config's own: every problem at once.
+  const dotenvProblems = dotenv?.diagnostics ?? [];
+  const texts = new Map([[location.shown, read.text], ...(dotenv ? [[shownBeside(location.shown, ".env"), dotenv.text] as const] : []), ...(result.texts ?? [])]);
+  if (dotenvProblems.length === 0) return { location, text: read.text, ...result, texts };
+  return { location, text: read.text, ...result, config: hasErrors(dotenvProblems) ? undefined : result.config, diagnostics: sortDiagnostics([...dotenvProblems, ...result.diagnostics]), texts };
 }
 
 export function analyzeText(
   file: string,
   text: string,
-  options: { configPath: string; hash?: string; profile?: string | undefined; allProfiles?: boolean; env?: Readonly<Record<string, string | undefined>> },
-): { config: Config | undefined; diagnostics: Diagnostic[]; profilesChecked?: string[] } {
+  options: {
+    configPath: string;
+    hash?: string;
+    profile?: string | undefined;
+    allProfiles?: boolean;
+    env?: Readonly<Record<string, string | undefined>>;
+    /** Variables read from .env (already in `env`, under the process's): redacted like any. */
+    dotenv?: Readonly<Record<string, string>>;
+    readSideFile?: ReadSideFile;
+  },
+): { config: Config | undefined; diagnostics: Diagnostic[]; profilesChecked?: string[]; texts?: ReadonlyMap<string, string> } {
   const { source, diagnostics } = parseSource(file, text);
   // A repeated key leaves a well-formed document (the later value wins, as in yaml), so
   // the checks below still run: the user learns of every mistake at once.
   if (diagnostics.some((d) => d.severity === "error" && d.code !== "yaml-duplicate-key")) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
-  const data = toData(source, diagnostics);
-  if (data === undefined) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
+  const own = toData(source, diagnostics);
+  if (own === undefined) return { config: undefined, diagnostics: sortDiagnostics(diagnostics) };
+  const inclusion = includeFiles(source, own, options.configPath, options.readSideFile ?? readSideFile);
+  const data = inclusion.data;
+  diagnostics.push(...inclusion.diagnostics);
+  const texts = new Map<string, string>(inclusion.texts);
   diagnostics.push(...validateAgainstSchema(source, data), ...checkDurations(source, data));
   if (hasErrors(diagnostics)) {
     diagnostics.push(...checkReferencesOnly(source, data));
-    return { config: undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)) };
+    return { config: undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)), texts };
   }
   const profile = options.profile || undefined;
   // The chosen profile is checked as the config it makes; with none chosen, `validate`
   // checks every profile, each problem saying which profile it comes from.
   const profiles = profile !== undefined ? [profile] : options.allProfiles ? Object.keys(isPlainObject(data.profiles) ? data.profiles : {}) : [];
   for (const name of profiles) diagnostics.push(...checkProfile(source, data, name));
+  // Included files are part of what a run was started from.
+  const ownHash = options.hash ?? createHash("sha256").update(text).digest("hex");
+  const hash = inclusion.texts.size === 0 ? ownHash : createHash("sha256").update([ownHash, ...inclusion.texts.values()].join("\0")).digest("hex");
   const resolveWith = (name: string | undefined) =>
     resolveConfig({
       source,
       data,
       configPath: options.configPath,
-      hash: options.hash ?? createHash("sha256").update(text).digest("hex"),
+      hash,
+      stageDirs: inclusion.stageDirs,
       profile: name,
       env: options.env ?? process.env,
+      dotenv: options.dotenv ?? {},
+      readSideFile: options.readSideFile ?? readSideFile,
+      texts,
     });
   const resolved = resolveWith(profile);
   diagnostics.push(...resolved.diagnostics);
@@ -83,7 +122,7 @@ export function analyzeText(
       diagnostics.push(...resolveWith(name).diagnostics.filter((d) => !seen.has(diagnosticKey(d))).map((d) => inProfile(name, d)));
   }
   const ok = !hasErrors(diagnostics);
-  return { config: ok ? resolved.config : undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)), profilesChecked: profiles };
+  return { config: ok ? resolved.config : undefined, diagnostics: sortDiagnostics(dedupe(diagnostics)), profilesChecked: profiles, texts };
 }
 
 // One problem at one spot, whichever check (or profile) found it first.

@@ -109,3 +109,14 @@ function firstInvalidUtf8(text: string, bytes: Buffer): { offset: number; line: 
   }
   return { offset, line, col };
 }
+
+/** A side file the config names (`.env`, `env_file`, `include`): its text, or why not. */
+export type SideFile = { ok: true; text: string } | { ok: false; missing: boolean; problem: string };
+export type ReadSideFile = (absolutePath: string) => SideFile;
+
+// The same guards as the config itself (size, binary, UTF-8), with a one-line reason.
+export function readSideFile(absolutePath: string): SideFile {
+  const read = readConfig({ path: absolutePath, shown: absolutePath, via: "option" });
+  if (read.ok) return { ok: true, text: read.text };
+  return { ok: false, missing: read.diagnostic.code === "config-not-found", problem: read.diagnostic.message.replace(/^config (file|path) /, "").replace(/:.*$/, "") };
+}

@@ -8,12 +8,14 @@ import { parseDuration, parseSize } from "./duration.js";
 import { interpolate, type InterpolateOptions } from "./interpolate.js";
 import { UnsetVariables } from "./unset-variables.js";
 import { checkHostPort, checkHttpUrl, parseBoolean, parsePort, type Parsed } from "./typed-values.js";
-import { diagnosticAt, type ConfigSource } from "./source.js";
+import { diagnosticAt, hasPath, type ConfigSource } from "./source.js";
+import type { ReadSideFile } from "./load.js";
+import { EnvFiles, envFileEntries } from "./resolve-env-files.js";
 import { compileLogPattern } from "./log-pattern.js";
 import { collidingStageNames, outputEnvName } from "./output-names.js";
 import { didYouMean } from "./suggest.js";
 import { composeHealthTestHint } from "./compose-spellings.js";
-import type { Command, Config, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
+import type { Command, Config, DependencyCondition, DependencyEdge, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
 import { DEFAULT_SETTINGS, DEFAULT_STAGE, type Priority, type RestartPolicy, type StageKind } from "./types.js";
 import { buildGraph } from "../graph/stage-graph.js";
 import { findCycles } from "../graph/cycles.js";
@@ -40,6 +42,13 @@ export interface ResolveInput {
   hash: string;
   profile: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
+  /** Variables from .env (already under `env`), kept for the redactor. */
+  dotenv?: Readonly<Record<string, string>>;
+  readSideFile?: ReadSideFile;
+  /** Filled with the text of each env file read, for code frames. */
+  texts?: Map<string, string>;
+  /** Folders of the files that define included stages: their relative paths resolve there. */
+  stageDirs?: ReadonlyMap<string, string>;
 }
 
 export function isPlainObject(value: unknown): value is Raw {
@@ -75,7 +84,7 @@ class Resolver {
       if (this.profilePrefix.length > 0) candidates.push([...this.profilePrefix, ...defaultsPath]);
       candidates.push(defaultsPath);
     }
-    return candidates.find((c) => this.input.source.doc.hasIn(c)) ?? stagePath;
+    return candidates.find((c) => hasPath(this.input.source, c)) ?? stagePath;
   }
 
   report(at: At, fields: { code: string; message: string; hint?: string; severity?: "error" | "warning"; key?: boolean }): void {
@@ -182,15 +191,31 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
   const defaults = isPlainObject(merged.defaults) ? merged.defaults : {};
   const rawStages = resolveEnabled(r, isPlainObject(merged.stages) ? merged.stages : {});
   const dir = path.dirname(input.configPath);
+  const envFiles = new EnvFiles({
+    read: input.readSideFile ?? (() => ({ ok: false, missing: true, problem: "not read" })),
+    configShown: input.source.file,
+    configDir: dir,
+    env: input.env,
+    report: (at, fields) => r.report(at, fields),
+    diagnostics: r.diagnostics,
+    texts: input.texts ?? new Map(),
+  });
+  const sharedEnv = envFiles.valuesOf(envFileEntries(merged.env_file, ["env_file"]), dir);
 
   const dependencies = checkReferences(r, rawStages);
   const lines = stageLines(input.source);
   const stages: Stage[] = [];
-  for (const [name, dependsOn] of dependencies) {
+  for (const [name, edges] of dependencies) {
     const own = rawStages[name] as Raw;
-    stages.push({ ...resolveStage(r, name, stages.length, deepMerge(defaults, own), own, dir, dependsOn), line: lines.get(name) ?? 0 });
+    const stageDir = input.stageDirs?.get(name) ?? dir;
+    const stage = resolveStage(r, name, stages.length, deepMerge(defaults, own), own, stageDir, edges);
+    // A stage's processes get: env files for every stage, under its own env files, under its env.
+    const fromFiles = own.env_file === undefined ? {} : envFiles.valuesOf(envFileEntries(own.env_file, r.where(["stages", name, "env_file"])), stageDir);
+    const where = lines.get(name);
+    stages.push({ ...stage, env: { ...sharedEnv, ...fromFiles, ...stage.env }, line: where?.line ?? 0, file: where?.file ?? input.source.file });
   }
 
+  checkConditions(r, stages, rawStages);
   r.reportUnsetVariables();
   checkOutputPrefixes(r, stages.map((s) => s.name));
 
@@ -201,6 +226,7 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
     profile: input.profile,
     hash: input.hash,
     settings: resolveSettings(isPlainObject(merged.settings) ? merged.settings : {}),
+    dotenv: input.dotenv ?? {},
     stages,
   };
   return { config, diagnostics: r.diagnostics };
@@ -241,32 +267,74 @@ export function checkReferencesOnly(source: ConfigSource, data: Raw): Diagnostic
 
 // Checks every enabled stage's depends_on (unknown, self, disabled) and the cycles among
 // what is left; returns the valid dependencies of each enabled stage, in file order.
-function checkReferences(r: Resolver, rawStages: Raw): Map<string, string[]> {
+function checkReferences(r: Resolver, rawStages: Raw): Map<string, DependencyEdge[]> {
   const allNames = new Set(Object.keys(rawStages));
   const isEnabled = (name: string) => !(isPlainObject(rawStages[name]) && rawStages[name].enabled === false);
-  const dependencies = new Map<string, string[]>();
+  const dependencies = new Map<string, DependencyEdge[]>();
   for (const name of [...allNames].filter(isEnabled)) {
     const stage = rawStages[name];
     const declared = isPlainObject(stage) && Array.isArray(stage.depends_on) ? stage.depends_on : [];
-    const valid = declared.filter((dep, i): dep is string => typeof dep === "string" && checkDependency(r, name, dep, i, allNames, isEnabled));
-    dependencies.set(name, [...new Set(valid)]);
+    const edges = new Map<string, DependencyEdge>();
+    declared.forEach((entry, i) => {
+      const edge = toEdge(entry);
+      // A long-form entry is reported at its `stage:`.
+      const at = () => r.where(["stages", name, "depends_on", i, ...(typeof entry === "string" ? [] : ["stage"])]);
+      if (!edge || !checkDependency(r, name, edge.stage, at, allNames, isEnabled)) return;
+      // The schema catches `[db, db]`; a name written in both forms is caught here.
+      if (edges.has(edge.stage) && typeof entry !== "string")
+        r.report(() => r.where(["stages", name, "depends_on", i, "stage"]), { code: "duplicate-dependency", message: `"${edge.stage}" is listed twice`, hint: "remove the repeated entry" });
+      if (!edges.has(edge.stage)) edges.set(edge.stage, edge);
+    });
+    dependencies.set(name, [...edges.values()]);
   }
-  checkCycles(r, dependencies, rawStages);
+  checkCycles(r, new Map([...dependencies].map(([name, edges]) => [name, edges.map((e) => e.stage)])), rawStages);
   return dependencies;
 }
 
-// Each stage key's line, in one pass over the `stages` mapping.
-function stageLines(source: ConfigSource): Map<string, number> {
-  const lines = new Map<string, number>();
-  const stages = source.doc.get("stages", true);
-  if (isMap(stages))
-    for (const pair of stages.items) {
-      if (isScalar(pair.key) && pair.key.range) lines.set(String(pair.key.value), source.lines.linePos(pair.key.range[0]).line);
+// A name, or the long form {stage, condition, required, restart}; other shapes are the schema's to report.
+function toEdge(entry: unknown): DependencyEdge | undefined {
+  if (typeof entry === "string") return { stage: entry, condition: "ready", required: true, restart: false };
+  if (!isPlainObject(entry) || typeof entry.stage !== "string") return undefined;
+  return {
+    stage: entry.stage,
+    condition: (entry.condition as DependencyCondition | undefined) ?? "ready",
+    required: entry.required !== false,
+    restart: entry.restart === true,
+  };
+}
+
+// `completed` waits for a task to finish; a service never does, so that edge would never open.
+function checkConditions(r: Resolver, stages: readonly Stage[], rawStages: Raw): void {
+  const kinds = new Map(stages.map((s) => [s.name, s.kind]));
+  for (const stage of stages)
+    for (const edge of stage.dependencies) {
+      if (edge.condition !== "completed" || kinds.get(edge.stage) !== "service") continue;
+      const declared = (rawStages[stage.name] as Raw).depends_on as unknown[];
+      const i = declared.findIndex((d) => isPlainObject(d) && d.stage === edge.stage);
+      r.report(() => r.where(["stages", stage.name, "depends_on", i, "condition"]), {
+        code: "completed-service",
+        message: `condition "completed" needs a task, but "${edge.stage}" is a service, which keeps running`,
+        hint: `use condition: ready (its health check passed) or started (its process began), or make "${edge.stage}" a task (kind: task)`,
+      });
     }
+}
+
+// Each stage key's file and line, in one pass over each file's `stages` mapping (the
+// config first: a name it defines is its own, whatever an included file says).
+function stageLines(root: ConfigSource): Map<string, { file: string; line: number }> {
+  const lines = new Map<string, { file: string; line: number }>();
+  for (const source of [root, ...(root.included ?? [])]) {
+    const stages = source.doc.get("stages", true);
+    if (isMap(stages))
+      for (const pair of stages.items) {
+        if (!isScalar(pair.key) || !pair.key.range || lines.has(String(pair.key.value))) continue;
+        lines.set(String(pair.key.value), { file: source.file, line: source.lines.linePos(pair.key.range[0]).line });
+      }
+  }
   return lines;
 }
 
-function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw, dir: string, dependsOn: string[]): Omit<Stage, "line"> {
+function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw, dir: string, dependencies: DependencyEdge[]): Omit<Stage, "line" | "file"> {
   const at = (...field: PathSegment[]) => () => r.where(["stages", name, ...field], ["defaults", ...field]);
   const kind = (s.kind as StageKind | undefined) ?? DEFAULT_STAGE.kind;
 
@@ -296,7 +364,8 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
     description: s.description as string | undefined,
     kind,
     runner,
-    dependsOn,
+    dependsOn: dependencies.map((d) => d.stage),
+    dependencies,
     priority: ((s.priority as string | undefined)?.toLowerCase() as Priority | undefined) ?? DEFAULT_STAGE.priority,
     timeoutMs: ms(s.timeout, DEFAULT_STAGE.timeoutMs),
     retries: (s.retries as number | undefined) ?? DEFAULT_STAGE.retries,
@@ -335,8 +404,7 @@ function checkOutputPrefixes(r: Resolver, names: readonly string[]): void {
     });
 }
 
-function checkDependency(r: Resolver, name: string, dep: string, i: number, allNames: ReadonlySet<string>, isEnabled: (name: string) => boolean): boolean {
-  const at = () => r.where(["stages", name, "depends_on", i]);
+function checkDependency(r: Resolver, name: string, dep: string, at: () => PathSegment[], allNames: ReadonlySet<string>, isEnabled: (name: string) => boolean): boolean {
   if (dep === name) {
     r.report(at, { code: "self-dependency", message: `stage "${name}" depends on itself`, hint: "remove it from its own depends_on" });
     return false;
@@ -364,7 +432,8 @@ function checkCycles(r: Resolver, dependencies: Map<string, string[]>, rawStages
     const names = cycle.map((i) => graph.names[i] as string);
     const first = names[0] as string;
     const declared = (rawStages[first] as Raw).depends_on as unknown[];
-    r.report(() => r.where(["stages", first, "depends_on", declared.indexOf(names[1])]), {
+    const i = declared.findIndex((d) => toEdge(d)?.stage === names[1]);
+    r.report(() => r.where(["stages", first, "depends_on", i, ...(typeof declared[i] === "string" ? [] : ["stage"])]), {
       code: "dependency-cycle",
       message: `dependency cycle: ${[...names, names[0]].join(" -> ")}`,
       hint: "remove one of these dependencies",

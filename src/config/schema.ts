@@ -142,6 +142,46 @@ const requires = {
   },
 };
 
+// `env_file:` as compose has it: a path or a list of paths and `{path, required}`
+// (relative to the config file); `required: false` lets the file be missing.
+const envFilePath = { type: "string", minLength: 1 };
+const envFile = {
+  "x-expected": "a path, or a list of paths and {path, required}",
+  description: "Files of VAR=value lines (compose's .env syntax) whose variables the stage's processes get; relative to the config file.",
+  anyOf: [
+    envFilePath,
+    {
+      type: "array",
+      items: {
+        "x-expected": "a path or {path, required}",
+        anyOf: [envFilePath, { type: "object", additionalProperties: false, required: ["path"], properties: { path: envFilePath, required: { type: "boolean" } } }],
+      },
+    },
+  ],
+};
+
+// A `depends_on` entry: a stage name, or the long form saying when the dependent may
+// start (`condition`), whether a failed dependency stops it (`required`), and whether it
+// is restarted when the dependency is (`restart`).
+export const DEPENDENCY_CONDITIONS = ["started", "ready", "completed"] as const;
+const dependency = {
+  "x-expected": "a stage name or {stage, condition, required, restart}",
+  anyOf: [
+    { type: "string" },
+    {
+      type: "object",
+      additionalProperties: false,
+      required: ["stage"],
+      properties: {
+        stage: { type: "string" },
+        condition: { enum: [...DEPENDENCY_CONDITIONS], description: "started: once its first attempt began; ready (default): once ready (healthy); completed: a task that finished successfully." },
+        required: { type: "boolean", description: "false: a failed or skipped dependency does not skip this stage." },
+        restart: { type: "boolean", description: "Restart this stage when the dependency is restarted." },
+      },
+    },
+  ],
+};
+
 // Fields that `defaults` may set: every stage field but command, module and depends_on.
 const defaultableProperties = {
   description: { type: "string" },
@@ -190,7 +230,8 @@ const stageOverrideProperties = {
     pattern: "\\.(js|mjs|cjs|ts|mts|cts)$",
     "x-expected": "a path to a .js, .mjs, .cjs or .ts module",
   },
-  depends_on: { type: "array", items: { type: "string" }, uniqueItems: true },
+  depends_on: { type: "array", items: dependency, uniqueItems: true },
+  env_file: envFile,
   // Up-to-date tasks (docs/config.md, "Skipping what is up to date"): per stage, not in
   // `defaults`, since what a stage reads and makes is its own.
   inputs: { ...stringList, description: "Globs (relative to cwd) of the files the task reads: it is skipped while they, its command, env and upstream outputs are unchanged since its last successful run." },
@@ -220,6 +261,11 @@ const settings = {
   },
 };
 
+// `x-*` keys are the user's own (compose's extension fields): accepted anywhere a stage or
+// the top level may hold keys, and ignored; they are where YAML anchors for `<<:` live.
+export const EXTENSION_KEY_PATTERN = "^x-";
+const extensions = { patternProperties: { [EXTENSION_KEY_PATTERN]: {} } };
+
 const stageNames = {
   pattern: STAGE_NAME_PATTERN,
   maxLength: MAX_STAGE_NAME_LENGTH,
@@ -232,10 +278,17 @@ export const configSchema = {
   title: "netra-start config, version 1",
   type: "object",
   additionalProperties: false,
+  ...extensions,
   required: ["version", "stages"],
   properties: {
     version: { const: 1, "x-expected": "1 (the only config version)" },
     name: { type: "string", minLength: 1 },
+    include: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      description: "Other config files (relative to this one) whose stages and settings are merged into this config.",
+    },
+    env_file: { ...envFile, description: "Env files every stage's processes get, under the stage's own env_file and env." },
     settings,
     defaults: { type: "object", additionalProperties: false, properties: defaultableProperties },
     profiles: {
@@ -249,7 +302,7 @@ export const configSchema = {
           stages: {
             type: "object",
             propertyNames: stageNames,
-            additionalProperties: { type: "object", additionalProperties: false, properties: stageOverrideProperties },
+            additionalProperties: { type: "object", additionalProperties: false, ...extensions, properties: stageOverrideProperties },
           },
         },
       },
@@ -261,6 +314,7 @@ export const configSchema = {
       additionalProperties: {
         type: "object",
         additionalProperties: false,
+        ...extensions,
         properties: stageProperties,
         "x-expected": "exactly one of command or module",
         oneOf: [{ required: ["command"] }, { required: ["module"] }],

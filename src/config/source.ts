@@ -1,15 +1,31 @@
 // A parsed config file: the YAML document with node ranges, and the means to turn a key
 // path into a line:col. Everything that reports a position goes through `locate`.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "./yaml.js";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from "./yaml.js";
 import { inspectDocument, MAX_NESTING_DEPTH } from "./document-walk.js";
 import type { Diagnostic, PathSegment, Severity } from "./diagnostic.js";
 import { formatPath } from "./diagnostic.js";
+
+// With merge keys on, yaml reads a `<<` key as a scalar holding Symbol("<<").
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === "symbol" && key.value.description === "<<";
+}
 
 export interface ConfigSource {
   file: string;
   text: string;
   doc: Document.Parsed;
   lines: LineCounter;
+  /** Files brought in by `include:`, each holding its own stages and settings: a path into one of them is located there. */
+  included?: ConfigSource[];
+}
+
+// The file a key path is written in: the config itself, or the included file that defines
+// the stage (or the setting) the path goes into.
+export function ownerOf(source: ConfigSource, path: readonly PathSegment[]): ConfigSource {
+  if (!source.included || path.length < 2 || (path[0] !== "stages" && path[0] !== "settings")) return source;
+  const top = path.slice(0, 2);
+  if (walk(source, top).complete) return source;
+  return source.included.find((s) => walk(s, top).complete) ?? source;
 }
 
 export interface Location {
@@ -38,7 +54,8 @@ export function parseSource(file: string, text: string): { source: ConfigSource;
   const lines = new LineCounter();
   // uniqueKeys is off because yaml checks it by comparing every key with every earlier
   // one (quadratic: seconds on a 10 000-stage file); findDuplicateKeys does it in one pass.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true, keepSourceTokens: false });
+  // merge: YAML's `<<: *anchor` merge keys, as compose files use them with `x-*` anchors.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true, keepSourceTokens: false, merge: true });
   const source: ConfigSource = { file, text, doc, lines };
   const diagnostics: Diagnostic[] = [];
   const report = (severity: Severity, err: { code: string; message: string; pos: [number, number] }) => {
@@ -114,14 +131,28 @@ function firstLine(message: string): string {
 // does not exist in the document (e.g. a value that came from `defaults`), returns the
 // deepest node that does.
 export function locate(source: ConfigSource, path: readonly PathSegment[], options: { key?: boolean } = {}): Location {
+  const owner = ownerOf(source, path);
+  return toLocation(owner, walk(owner, path, options).found);
+}
+
+/** Is `path` written in the file (or the included file it goes into), directly or through a `<<:` merge key? */
+export function hasPath(source: ConfigSource, path: readonly PathSegment[]): boolean {
+  return walk(ownerOf(source, path), path).complete;
+}
+
+function walk(source: ConfigSource, path: readonly PathSegment[], options: { key?: boolean } = {}): { found: Node | null; complete: boolean } {
   let node: unknown = source.doc.contents;
   let found: Node | null = (source.doc.contents as Node | null) ?? null;
+  let complete = true;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i];
     if (isAlias(node)) node = node.resolve(source.doc);
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) break;
+      const pair = findPair(source, node, String(segment));
+      if (!pair) {
+        complete = false;
+        break;
+      }
       const last = i === path.length - 1;
       if (last && options.key && isScalar(pair.key)) {
         found = pair.key;
@@ -131,12 +162,34 @@ export function locate(source: ConfigSource, path: readonly PathSegment[], optio
       found = (pair.value as Node | null) ?? (pair.key as Node);
     } else if (isSeq(node) && typeof segment === "number") {
       const item = node.items[segment];
-      if (item === undefined) break;
+      if (item === undefined) {
+        complete = false;
+        break;
+      }
       node = item;
       found = item as Node;
-    } else break;
+    } else {
+      complete = false;
+      break;
+    }
   }
-  return toLocation(source, found);
+  return { found, complete };
+}
+
+// The pair for a key: written in the mapping itself, else brought in by a `<<:` merge key
+// (the first source that has it wins, as YAML merges), found where the anchor writes it.
+function findPair(source: ConfigSource, map: YAMLMap, key: string, depth = 0): Pair | undefined {
+  const own = map.items.find((p) => isPair(p) && isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key);
+  if (own || depth > MAX_NESTING_DEPTH) return own;
+  for (const merge of map.items.filter((p) => isMergeKey(p.key))) {
+    const sources = isSeq(merge.value) ? merge.value.items : [merge.value];
+    for (const item of sources) {
+      const target = isAlias(item) ? item.resolve(source.doc) : item;
+      const found = isMap(target) ? findPair(source, target, key, depth + 1) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 export function toLocation(source: ConfigSource, node: Node | null | undefined): Location {
@@ -156,7 +209,7 @@ export function diagnosticAt(
   return {
     severity: fields.severity ?? "error",
     code: fields.code,
-    file: source.file,
+    file: ownerOf(source, path).file,
     line: where.line,
     col: where.col,
     path: formatPath(path),

@@ -49,16 +49,32 @@ export interface Requires {
   disk: { path: string; minFreeBytes: number } | undefined;
 }
 
+export type DependencyCondition = "started" | "ready" | "completed";
+
+/** One `depends_on` entry, long form or short (a name: ready, required, no restart). */
+export interface DependencyEdge {
+  stage: string;
+  condition: DependencyCondition;
+  /** false: a failed or skipped dependency does not skip the dependent. */
+  required: boolean;
+  /** Restart the dependent when the dependency is restarted (wired by the control plane). */
+  restart: boolean;
+}
+
 export interface Stage {
   name: string;
   /** Position in the file: ties in ordering are broken by it. */
   index: number;
   /** 1-based line of the stage's key in the config file (0 if only a profile defines it): for annotations. */
   line: number;
+  /** The file that defines the stage, as shown to the user: the config, or a file it includes. */
+  file: string;
   description: string | undefined;
   kind: StageKind;
   runner: Runner;
   dependsOn: string[];
+  /** The same dependencies, in the same order, with their conditions. */
+  dependencies: DependencyEdge[];
   priority: Priority;
   timeoutMs: number;
   retries: number;
@@ -97,6 +113,8 @@ export interface Config {
   /** sha256 of the file's bytes, recorded with each run. */
   hash: string;
   settings: Settings;
+  /** Variables read from `.env` beside the config (interpolation only): the redactor learns their secrets. */
+  dotenv: Readonly<Record<string, string>>;
   /** Enabled stages, in declaration order. */
   stages: Stage[];
 }

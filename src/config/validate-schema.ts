@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import type { ErrorObject } from "ajv";
 import type { Diagnostic, PathSegment } from "./diagnostic.js";
 import check, { type Validate } from "./schema-check.js";
-import { REFERENCE_PATTERN } from "./schema.js";
+import { EXTENSION_KEY_PATTERN, REFERENCE_PATTERN } from "./schema.js";
 import { diagnosticAt, type ConfigSource } from "./source.js";
 import { didYouMean } from "./suggest.js";
 import { composeKeyHint, composeValueHint } from "./compose-spellings.js";
@@ -133,7 +133,9 @@ function translate(diagnose: Diagnose, data: unknown, e: ErrorObject): Diagnosti
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const known = Object.keys((parent.properties as SchemaNode | undefined) ?? {});
-      const hint = composeKeyHint([...path, key]) ?? didYouMean(key, known) ?? (known.length > 0 ? `allowed keys: ${known.join(", ")}` : undefined);
+      const extensible = Object.keys((parent.patternProperties as SchemaNode | undefined) ?? {}).includes(EXTENSION_KEY_PATTERN);
+      const allowed = `allowed keys: ${known.join(", ")}${extensible ? ", and x-* keys of your own" : ""}`;
+      const hint = composeKeyHint([...path, key]) ?? didYouMean(key, known) ?? (known.length > 0 ? allowed : undefined);
       return at({ code: "unknown-key", message: `unknown key "${key}"`, hint, key: true }, [...path, key]);
     }
     case "required":
@@ -168,8 +170,11 @@ function translate(diagnose: Diagnose, data: unknown, e: ErrorObject): Diagnosti
     case "minLength":
     case "minProperties":
       return at({ code: "empty", message: path[0] === "stages" && path.length === 1 ? "no stages defined" : "must not be empty" });
-    case "uniqueItems":
-      return at({ code: "duplicate-item", message: `${describeValue((e.data as unknown[])[Number(params.j)])} is listed twice`, hint: "remove the repeated entry" }, [...path, Number(params.j)]);
+    case "uniqueItems": {
+      // At the repeat, the later of the two (ajv's order of i and j depends on the item types).
+      const later = Math.max(Number(params.i), Number(params.j));
+      return at({ code: "duplicate-item", message: `${describeValue((e.data as unknown[])[later])} is listed twice`, hint: "remove the repeated entry" }, [...path, later]);
+    }
     case "anyOf":
     case "oneOf":
       return translateUnion(composeHint ? (where, fields) => diagnose(where, where === path ? { ...fields, hint: composeHint } : fields) : diagnose, path, e, expected);

@@ -19,7 +19,7 @@ export async function runDoctor(options: { config?: string; profile?: string; st
   const preflight = config ? await checkPreflight(config) : [];
   // What doctor quotes (a port owner's command line, an output tail) passes the same
   // redaction as a run's output: the secrets of the environment and of the config.
-  const redactor = new Redactor(secretsFromEnv([process.env, ...(config?.stages.map((s) => s.env) ?? [])], config?.settings.secrets));
+  const redactor = new Redactor(secretsFromEnv([process.env, config?.dotenv ?? {}, ...(config?.stages.map((s) => s.env) ?? [])], config?.settings.secrets));
   const findings = [...configFindings, ...preflight, ...checkEnvironment(stateDir), ...checkRecords(stateDir, options.fullCheck)];
   return { configFile: configPath, stateDir, findings: findings.map((f) => redactFinding(f, redactor)) };
 }

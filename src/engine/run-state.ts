@@ -255,6 +255,14 @@ export class RunState {
     // A stage's row is written when it reaches a final state: the event carries it.
     if (ROW_EVENTS.has(event.type)) (event as { result?: StageResult }).result = resultOf(entry);
     this.emit(event);
+    for (const watcher of this.watchers) watcher(index, to);
+  }
+
+  private readonly watchers: ((index: number, to: StageStatus) => void)[] = [];
+
+  /** Be told of each move after it happened (the scheduler opens `condition: started` edges so); reads only. */
+  watch(watcher: (index: number, to: StageStatus) => void): void {
+    this.watchers.push(watcher);
   }
 
   // Updates the entry for the move and builds the event that says so.

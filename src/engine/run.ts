@@ -1,6 +1,7 @@
 // One `up`: run id and log folder, the scheduler, rollback on failure or interrupt,
 // teardown of services, and the final status and exit code. Every status lives in the
 // RunState it creates; every event leaves through `sink`. Prints nothing.
+import { optionalDependencyNote } from "./optional-dependencies.js";
 import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../config/types.js";
@@ -201,6 +202,8 @@ export function startRun(options: RunOptions): RunHandle {
     const cause = state.stopped;
     if (cause?.by === "internal") note = `internal error: ${cause.message} — this is a bug in netra-start; everything was torn down`;
     if (cause?.by === "disk-full") note = `${cause.message}; everything was torn down`;
+    const optional = optionalDependencyNote(state);
+    if (optional) note = note ? `${optional}; ${note}` : optional;
     const final = state.runStatus();
     const exitCode = cause && abandonsRun(cause) ? INTERNAL_ERROR_EXIT : exitCodeFor(final, options.allowDegraded, state.interrupted);
     state.report({ type: "run-finished", runId, status: final, exitCode, durationMs: Date.now() - startedAt, results: state.results(), rolledBack, note });

@@ -3,6 +3,7 @@
 // (critical-path-first list scheduling). Decides what a failure means for the run, but
 // runs no process itself: `runStage` is injected. Statuses live in the RunState; this
 // keeps only what scheduling needs (dependency counts, the queue, running attempts).
+import type { DependencyEdge } from "../config/types.js";
 import type { Plan } from "../graph/plan.js";
 import { Heap } from "../util/heap.js";
 import type { RunState } from "./run-state.js";
@@ -32,11 +33,35 @@ export class Scheduler {
   private running = 0;
   private finish: (() => void) | undefined;
 
+  /** Per stage, the dependencies that no longer hold it back (their condition was met, or an optional one failed). */
+  private readonly opened: Set<number>[];
+
   constructor(private readonly options: SchedulerOptions) {
     this.state = options.state;
     this.waitingOn = options.plan.graph.deps.map((d) => d.length);
+    this.opened = options.plan.graph.deps.map(() => new Set<number>());
     const remaining = options.plan.remainingMs;
     this.queue = new Heap<number>((a, b) => (remaining[a] as number) > (remaining[b] as number) || (remaining[a] === remaining[b] && a < b));
+    // `condition: started`: a dependent may go once the dependency's attempt has begun.
+    this.state.watch((i, to) => {
+      if (to !== "running" || !this.finish) return;
+      for (const dependent of this.options.plan.graph.dependents[i] ?? []) if (this.edge(dependent, i).condition === "started") this.openEdge(dependent, i);
+      queueMicrotask(() => this.pump());
+    });
+  }
+
+  private edge(dependent: number, dependency: number): DependencyEdge {
+    const name = this.state.entry(dependency).stage.name;
+    return this.state.entry(dependent).stage.dependencies.find((e) => e.stage === name) ?? { stage: name, condition: "ready", required: true, restart: false };
+  }
+
+  // Each edge lets its dependent go once; the last one queues it.
+  private openEdge(dependent: number, dependency: number): void {
+    const opened = this.opened[dependent] as Set<number>;
+    if (opened.has(dependency)) return;
+    opened.add(dependency);
+    this.waitingOn[dependent] = (this.waitingOn[dependent] as number) - 1;
+    if (this.waitingOn[dependent] === 0 && this.state.entry(dependent).status === "pending") this.queue.push(dependent);
   }
 
   /** Resolves when nothing runs and nothing more can start. */
@@ -101,10 +126,8 @@ export class Scheduler {
     if (result.ok) {
       this.state.transition(i, "ready", { attempts: result.attempts, outputs: result.outputs, service: result.service, cleanup: result.cleanup, logPath: result.logPath, upToDate: result.upToDate });
       this.options.onReady?.(i);
-      for (const dependent of this.options.plan.graph.dependents[i] ?? []) {
-        this.waitingOn[dependent] = (this.waitingOn[dependent] as number) - 1;
-        if (this.waitingOn[dependent] === 0 && this.state.entry(dependent).status === "pending") this.queue.push(dependent);
-      }
+      // ready and completed edges open here (a task is ready when it completed successfully); started ones already did.
+      for (const dependent of this.options.plan.graph.dependents[i] ?? []) this.openEdge(dependent, i);
     } else if (result.failure.reason === "cancelled") {
       // Cancelled before its first attempt began: it never started.
       if (entry.status === "pending") this.state.transition(i, "skipped", { reason: `not started: ${this.stopReason()}` });
@@ -121,17 +144,25 @@ export class Scheduler {
     if (this.state.stop({ by: "failure", stage: this.state.entry(failed).stage.name })) this.halt();
   }
 
-  // A failed optional stage: its dependents cannot start. A critical one among them
-  // makes the whole run fail, as if it had failed itself.
+  // A failed non-critical stage: its dependents cannot start, unless their edge to it says
+  // `required: false` (they go without it) or was already open (`condition: started`). A
+  // critical one among the skipped makes the whole run fail, as if it had failed itself.
   private skipDependents(failed: number): void {
     const failedName = this.state.entry(failed).stage.name;
-    const stack = [...(this.options.plan.graph.dependents[failed] ?? [])];
+    const stack = [failed];
     while (stack.length > 0) {
-      const i = stack.pop() as number;
-      if (this.state.entry(i).status !== "pending") continue;
-      this.state.transition(i, "skipped", { reason: `dependency ${failedName} failed` });
-      if (this.state.entry(i).stage.priority === "critical") this.stopFor(i);
-      stack.push(...(this.options.plan.graph.dependents[i] ?? []));
+      const d = stack.pop() as number;
+      for (const i of this.options.plan.graph.dependents[d] ?? []) {
+        if (this.opened[i]?.has(d)) continue;
+        if (!this.edge(i, d).required) {
+          this.openEdge(i, d);
+          continue;
+        }
+        if (this.state.entry(i).status !== "pending") continue;
+        this.state.transition(i, "skipped", { reason: `dependency ${failedName} failed` });
+        if (this.state.entry(i).stage.priority === "critical") this.stopFor(i);
+        stack.push(i);
+      }
     }
   }
 

@@ -19,6 +19,8 @@ export function escapeProperty(text: string): string {
 export interface AnnotationSource {
   file: string;
   lineOf(stage: string): number;
+  /** The file that defines a stage, when it is not `file` (an included one). */
+  fileOf?(stage: string): string;
 }
 
 /** A workflow command that annotates: its text made visible first, so it shows what the stage printed. */

@@ -33,7 +33,7 @@ export interface PlainOptions {
 export function createPlainRenderer({ write: writeLine, style, github, source, output = textOutput(writeLine, github), visible = visibleEvent }: PlainOptions): (event: EngineEvent) => void {
   const write = (text: string) => output.line(text);
   const annotate = (level: "error" | "warning", stage: string, title: string, message: string) =>
-    output.command(annotation(level, message, { file: source?.file, line: source?.lineOf(stage), title }));
+    output.command(annotation(level, message, { file: source?.fileOf?.(stage) ?? source?.file, line: source?.lineOf(stage), title }));
   const line = (at: string, text: string) => write(`${style.dim(at.slice(11, 23))} ${text}`);
   const tag = (stage: string) => style.cyan(`[${stage}]`);
   return (raw) => {

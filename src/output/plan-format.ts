@@ -1,6 +1,6 @@
 // Renderings of a Plan: a terminal view, JSON for tools, and diagrams (Mermaid renders
 // on GitHub; DOT renders with graphviz). The critical path is highlighted in each.
-import type { Config } from "../config/types.js";
+import type { Config, DependencyEdge } from "../config/types.js";
 import { formatDuration } from "../config/duration.js";
 import type { Plan } from "../graph/plan.js";
 import { visibleText } from "../util/visible-text.js";
@@ -35,6 +35,7 @@ export function planToJson(plan: Plan, view: PlanView): unknown {
       kind: s.kind,
       priority: s.priority,
       dependsOn: s.dependsOn,
+      dependencies: s.dependencies.map((d) => ({ stage: d.stage, condition: d.condition, required: d.required, restart: d.restart })),
       level: levelOf.get(i) ?? 0,
       estimatedMs: plan.estimatesMs[i],
       estimateFromHistory: plan.fromHistory[i],
@@ -64,7 +65,7 @@ export function planToText(plan: Plan, view: PlanView): string[] {
   const rows = [["#", "STAGE", "KIND", "PRIORITY", "DEPENDS ON", "DESCRIPTION"]];
   plan.order.forEach((i, n) => {
     const s = plan.stages[i];
-    if (s) rows.push([String(n + 1), s.name, s.kind, s.priority, s.dependsOn.join(", ") || "-", s.description?.replace(/\s+/g, " ").trim() ?? ""]);
+    if (s) rows.push([String(n + 1), s.name, s.kind, s.priority, s.dependencies.map(edgeText).join(", ") || "-", s.description?.replace(/\s+/g, " ").trim() ?? ""]);
   });
   lines.push(...alignColumns(rows));
   if (view.freshness && view.freshness.size > 0) lines.push("", ...freshnessLines(plan, view.freshness));
@@ -79,6 +80,13 @@ function freshnessLines(plan: Plan, freshness: ReadonlyMap<number, Forecast>): s
     if (f) rows.push([`  ${plan.stages[i]?.name as string}`, f.upToDate ? `skip: ${f.reason}` : `run: ${visibleText(f.reason)}`]);
   }
   return ["Tasks with inputs/creates (the next `up`, without --force):", ...alignColumns(rows)];
+}
+
+// A dependency as the plan shows it: the name, and what differs from the default
+// (ready, required, no restart) in brackets: `db (started, optional, restart)`.
+function edgeText(edge: DependencyEdge): string {
+  const notes = [edge.condition === "ready" ? "" : edge.condition, edge.required ? "" : "optional", edge.restart ? "restart" : ""].filter(Boolean);
+  return notes.length > 0 ? `${edge.stage} (${notes.join(", ")})` : edge.stage;
 }
 
 const PRIORITY_FILL: Record<string, string> = { critical: "#fde2e1", high: "#fff1d6", medium: "#e3f0ff", low: "#eeeeee" };

@@ -76,8 +76,8 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   if (options.junit) checkWritableFile(options.junit, "--junit");
   if (options.watch && options.check) throw new UsageError("--watch and --check cannot be used together", "--check tears everything down once it is ready; --watch keeps restarting stages as files change");
   if (options.detach && options.check) throw new UsageError("--detach and --check cannot be used together", "--check tears everything down once it is ready; --detach leaves it running");
-  const lines = new Map(config.stages.map((s) => [s.name, s.line]));
-  const source = { file: analysis.location.shown, lineOf: (stage: string) => lines.get(stage) ?? 0 };
+  const lines = new Map(config.stages.map((s) => [s.name, s]));
+  const source = { file: analysis.location.shown, lineOf: (stage: string) => lines.get(stage)?.line ?? 0, fileOf: (stage: string) => lines.get(stage)?.file ?? analysis.location.shown };
   const child = options.detach ? detachedChild() : undefined;
   if (options.detach && !child) return startDetached({ stateDir: resolveStateDir(options, config.path), mode, source });
   // The detached supervisor: its terminal gets its events and stderr until the graph is ready.

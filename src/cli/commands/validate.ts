@@ -12,7 +12,7 @@ export async function run(_args: string[], options: CommonOptions & { format?: s
   if (dataFormat(options) === "json") {
     printJson({ valid: !failed, file: analysis.location.shown, diagnostics: analysis.diagnostics });
   } else {
-    printDiagnostics(analysis.diagnostics, analysis.text, out);
+    printDiagnostics(analysis.diagnostics, analysis.texts ?? analysis.text, out);
     if (!failed && analysis.config) {
       const { stages, profile } = analysis.config;
       const others = profile ? [] : (analysis.profilesChecked ?? []);
