@@ -24,8 +24,9 @@ export function dependencies(raw: unknown, names: Map<string, string>, prefix: "
     }
     list.push(target);
     const condition = isMapping(how) && typeof how.condition === "string" ? how.condition.slice(prefix.length) : undefined;
-    if (condition === "started") notes.push(`${target}: ${prefix}started — netra-start waits until it is ready`);
-    else if (condition === "completed") notes.push(`${target}: ${prefix}completed — netra-start waits until it exited 0`);
+    // healthy and completed_successfully are what netra-start waits for anyway.
+    if (condition === "completed") notes.push(`${target}: ${prefix}completed — netra-start waits until it exited 0`);
+    else if (condition !== undefined && condition !== "healthy" && condition !== "completed_successfully") notes.push(`${target}: ${prefix}${condition} — netra-start waits until it is ready`);
     if (isMapping(how) && how.required === false) notes.push(`${target}: required: false — netra-start always requires it (make it priority: low to let the run go on degraded)`);
   }
   if (notes.length > 0) stage.fieldNotes.depends_on = notes.join("; ");
