@@ -1,13 +1,12 @@
 // Which stages restart with a stage restarted by hand: its dependents whose depends_on
-// edge asks for it, transitively, in start order. The depends_on long form
-// (`depends_on: { db: { restart: true } }`) is being added to the config separately;
-// `edgeAsksRestart` is the one place that reads it. Until then no edge asks.
+// edge asks for it (`depends_on: [{ stage: db, restart: true }]`), transitively, in
+// start order. `edgeAsksRestart` is the one place that reads the edge.
 import type { Stage } from "../config/types.js";
 import type { Plan } from "../graph/plan.js";
 
-/** Hook for the depends_on long form: does `dependent`'s edge to `dependency` say `restart: true`? */
-export function edgeAsksRestart(_dependent: Stage, _dependency: string): boolean {
-  return false;
+/** Does `dependent`'s depends_on edge to `dependency` say `restart: true`? */
+export function edgeAsksRestart(dependent: Stage, dependency: string): boolean {
+  return dependent.dependencies.some((edge) => edge.stage === dependency && edge.restart);
 }
 
 /** Stages to restart after `index` was restarted, dependencies before dependents. */
