@@ -9,6 +9,7 @@ import type { Finding } from "../../src/doctor/finding.js";
 import { BIN, cleanEnv, runCli, tempProject, type TempProject } from "../helpers/cli.js";
 import { processesMatching, waitFor } from "../helpers/processes.js";
 import { freePort } from "../helpers/ports.js";
+import { SCHEMA_VERSION } from "../../src/store/migrations.js";
 
 let project: TempProject;
 beforeEach(() => {
@@ -34,7 +35,7 @@ describe("doctor", () => {
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
     expect(text.stdout).toContain("✔ startup.yaml is valid: 1 stage, no profile");
-    expect(text.stdout).toContain("✔ report database ok: 1 run recorded, schema 5");
+    expect(text.stdout).toContain(`✔ report database ok: 1 run recorded, schema ${SCHEMA_VERSION}`);
     expect(text.stdout).toContain("nothing wrong found");
   });
 
