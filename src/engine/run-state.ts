@@ -289,7 +289,9 @@ export class RunState {
         Object.assign(entry, { attempts: d.attempts, outputs: d.outputs, service: d.service, cleanup: d.cleanup, logPath: d.logPath, readyAt: now, error: undefined });
         if (from === "pending") {
           // Up to date: it ran nothing, and became ready as it was last time.
-          Object.assign(entry, { everReady: true, upToDate: true, why: d.upToDate, startedAt: now, finishedAt: now });
+          // No start time, so no duration: a 0 ms row must not pull down the scheduling
+          // estimates (the median of the stage's last durations) of the runs that do run it.
+          Object.assign(entry, { everReady: true, upToDate: true, why: d.upToDate, finishedAt: now });
           this.readyOrder.push(entry.index);
           return { type: "stage-up-to-date", at, stage, reason: d.upToDate ?? "up to date", outputs: d.outputs };
         }

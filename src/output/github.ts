@@ -51,7 +51,7 @@ export function summaryMarkdown(event: Extract<EngineEvent, { type: "run-finishe
     "",
     "| stage | status | priority | attempts | duration | error |",
     "|---|---|---|---:|---:|---|",
-    ...event.results.map((r) => `| ${cell(r.name)} | ${STATUS_ICON[r.status] ?? ""} ${r.status} | ${r.priority} | ${r.attempts} | ${r.durationMs === undefined ? "–" : formatDuration(r.durationMs)} | ${cell(r.error ?? "")} |`),
+    ...event.results.map((r) => `| ${cell(r.name)} | ${STATUS_ICON[r.status] ?? ""} ${r.upToDate ? "up to date" : r.status} | ${r.priority} | ${r.attempts} | ${r.durationMs === undefined ? "–" : formatDuration(r.durationMs)} | ${cell(r.error ?? "")} |`),
   ];
   for (const [stage, tail] of failures) {
     if (tail.length === 0) continue;

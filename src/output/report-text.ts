@@ -33,6 +33,8 @@ export function reportText(details: RunDetails, style: ChalkInstance): string[] 
         exitCode: s.exit_code ?? undefined,
         error: s.error ?? undefined,
         logPath: s.log_path ?? undefined,
+        why: s.why ?? undefined,
+        upToDate: s.up_to_date === 1,
       })),
       style,
     ),

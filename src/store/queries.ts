@@ -45,6 +45,10 @@ export interface StageRunRow {
   depends_on: string | null;
   /** The stage's `description` (NULL before schema 5, or when it had none). */
   description: string | null;
+  /** 1: skipped as up to date (absent in databases from before up-to-date tasks). */
+  up_to_date?: number;
+  /** Why a task with inputs/creates ran, or "up to date". */
+  why?: string | null;
 }
 
 export interface AttemptRow {

@@ -19,7 +19,7 @@ const cli = (args: string[]) => runCli([...args, "-c", path.join(project.dir, "s
 const up = (...args: string[]) => cli(["up", ...args]);
 /** How many times a stage's command ran: each run appends a line to runs/<stage>. */
 const ranTimes = (stage: string) => (existsSync(path.join(project.dir, "runs", stage)) ? readFileSync(path.join(project.dir, "runs", stage), "utf8").split("\n").length - 1 : 0);
-const lastRows = () => queryDb<{ stage: string; status: string; up_to_date: number; why: string | null; attempts: number }>(state, "SELECT stage, status, up_to_date, why, attempts FROM stage_runs WHERE run_id = (SELECT id FROM runs ORDER BY started_at DESC LIMIT 1) ORDER BY position");
+const lastRows = () => queryDb<{ stage: string; status: string; up_to_date: number; why: string | null; attempts: number; duration_ms: number | null }>(state, "SELECT stage, status, up_to_date, why, attempts, duration_ms FROM stage_runs WHERE run_id = (SELECT id FROM runs ORDER BY started_at DESC LIMIT 1) ORDER BY position");
 
 const MIGRATIONS = `version: 1
 defaults: { retries: 0 }
@@ -46,7 +46,10 @@ describe("up-to-date tasks", () => {
     expect(second.stdout).toMatch(/\[migrate\] up to date: not run/);
     expect(second.stdout).toMatch(/migrate\s+✔ up to date/);
     expect(ranTimes("migrate")).toBe(1);
-    expect(lastRows()).toEqual([{ stage: "migrate", status: "ready", up_to_date: 1, why: "up to date", attempts: 0 }]);
+    // No duration: the scheduling estimates read only the runs that ran it.
+    expect(lastRows()).toEqual([{ stage: "migrate", status: "ready", up_to_date: 1, why: "up to date", attempts: 0, duration_ms: null }]);
+    const report = await cli(["report"]);
+    expect(report.stdout).toMatch(/migrate\s+✔ up to date/);
 
     project.write("db/migrations/0042.sql", "create table b2;\n");
     const plan = await cli(["plan"]);
@@ -56,7 +59,7 @@ describe("up-to-date tasks", () => {
     expect(third.stdout).toContain("[migrate] started: inputs changed: db/migrations/0042.sql");
     expect(third.stdout).toMatch(/migrate\s+✔ ready\s+inputs changed: db\/migrations\/0042\.sql/);
     expect(ranTimes("migrate")).toBe(2);
-    expect(lastRows()).toEqual([{ stage: "migrate", status: "ready", up_to_date: 0, why: "inputs changed: db/migrations/0042.sql", attempts: 1 }]);
+    expect(lastRows()).toEqual([{ stage: "migrate", status: "ready", up_to_date: 0, why: "inputs changed: db/migrations/0042.sql", attempts: 1, duration_ms: expect.any(Number) }]);
 
     const planJson = JSON.parse((await runCli(["plan", "-c", path.join(project.dir, "startup.yaml"), "--format", "json"], { cwd: project.dir })).stdout) as { stages: { freshness?: unknown }[] };
     expect(planJson.stages[0]?.freshness).toEqual({ upToDate: true, reason: "up to date" });
