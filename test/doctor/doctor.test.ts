@@ -10,7 +10,6 @@ import { SCHEMA_VERSION } from "../../src/store/migrations.js";
 import { BIN, cleanEnv, runCli, tempProject, type TempProject } from "../helpers/cli.js";
 import { processesMatching, waitFor } from "../helpers/processes.js";
 import { freePort } from "../helpers/ports.js";
-import { SCHEMA_VERSION } from "../../src/store/migrations.js";
 
 let project: TempProject;
 beforeEach(() => {
