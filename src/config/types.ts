@@ -67,6 +67,16 @@ export interface Stage {
   requires: Requires;
   restart: RestartPolicy;
   killTimeoutMs: number;
+  /** Probed after ready (services): `liveness`, else `health`; undefined when neither probes. */
+  liveness: HealthCheck | undefined;
+  /** How a service is stopped at teardown: a command first (if any), then this signal, SIGKILL after the grace. */
+  stop: StopPolicy;
+}
+
+export interface StopPolicy {
+  signal: NodeJS.Signals;
+  graceMs: number;
+  command: Command | undefined;
 }
 
 export interface Settings {
@@ -75,6 +85,9 @@ export interface Settings {
   rollback: boolean;
   retention: { runs: number; days: number };
   secrets: string[];
+  /** The health endpoint's address (settings.http), and the bearer token it requires. */
+  http: { host: string; port: number } | undefined;
+  httpToken: string | undefined;
 }
 
 export interface Config {
@@ -112,4 +125,6 @@ export const DEFAULT_SETTINGS: Settings = {
   rollback: true,
   retention: { runs: 200, days: 90 },
   secrets: [],
+  http: undefined,
+  httpToken: undefined,
 };

@@ -3,7 +3,7 @@
 // RunState and reports what happens on the way; returns how it ended, and the caller
 // (scheduler, supervisor) makes the final transition.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import type { Command, Stage } from "../config/types.js";
+import type { Command, HealthCheck, Stage } from "../config/types.js";
 import { logPattern } from "../config/log-pattern.js";
 import { moduleCommand } from "./module/command.js";
 import type { HostResult } from "./module/host.js";
@@ -20,7 +20,7 @@ import { startProcess, type ProcessOutcome, type RunningProcess } from "./proces
 import { StageLog } from "./process/stage-log.js";
 import { outputsDir, stageLogPath, stageOutputFile } from "./run-paths.js";
 import { diskFullError, isDiskFull, type DiskFullError } from "../util/disk-full.js";
-import { terminateGroup } from "./process/process-group.js";
+import { stopService } from "./stop-service.js";
 import { deadline } from "../util/deadline.js";
 import { sleep } from "../util/sleep.js";
 
@@ -46,10 +46,12 @@ export interface StageRunContext {
   circuitReset?: (stage: string) => string;
 }
 
-/** A service that became ready: still running, stopped at teardown. */
+/** A service that became ready: still running, probed for liveness, stopped at teardown. */
 export interface ServiceHandle {
   pid: number | undefined;
   exited: Promise<ProcessOutcome>;
+  /** What the supervisor probes after ready (liveness, else health), where and with what env. */
+  liveness: { check: HealthCheck; cwd: string; env: NodeJS.ProcessEnv } | undefined;
   stop(): Promise<void>;
 }
 
@@ -229,7 +231,9 @@ async function awaitServiceReady(
     if (saved.learned) log.redactAgain();
     if (saved.tooLarge) return await stopAndFail(saved.tooLarge);
     if (saved.collision) return await stopAndFail({ reason: "output-collision", message: saved.collision });
-    return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: started.stage.cleanup };
+    // A module's health() hook (no `health:` of its own) goes on as its liveness probe.
+    const liveness = stage.liveness ?? (started.stage.health?.probe.type === "log" ? undefined : started.stage.health);
+    return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run, ctx, env, liveness), cleanup: started.stage.cleanup };
   } finally {
     limit.clear();
   }
@@ -247,14 +251,17 @@ async function moduleStarted(stage: Stage, module: PreparedModule, run: RunningP
   return { failure: { reason: "exited-early", exitCode: outcome.kind === "exit" ? outcome.exitCode : null, signal: outcome.kind === "signal" ? outcome.signal : null } };
 }
 
-function serviceHandle(stage: Stage, run: RunningProcess): ServiceHandle {
+function serviceHandle(stage: Stage, run: RunningProcess, ctx: StageRunContext, env: NodeJS.ProcessEnv, liveness: HealthCheck | undefined): ServiceHandle {
+  const { NETRA_MODULE_RESULT: _initResult, ...probeEnv } = env;
+  let stopping: Promise<void> | undefined;
   return {
     pid: run.pid,
     exited: run.outcome,
-    async stop() {
-      if (run.pid !== undefined) await terminateGroup(run.pid, stage.killTimeoutMs);
-      run.stop();
-      await run.outcome;
+    liveness: liveness && { check: liveness, cwd: stage.cwd, env: probeEnv },
+    // Asked twice (a liveness restart and a teardown at once), it stops once.
+    stop() {
+      stopping ??= stopService(stage, run, { state: ctx.state, env, logDir: ctx.logDir, redactor: ctx.redactor });
+      return stopping;
     },
   };
 }
