@@ -38,7 +38,8 @@ export interface TransitionDetails {
   running: { attempt: number; maxAttempts: number };
   retrying: { nextAttempt: number; maxAttempts: number; delayMs: number };
   ready: { attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string | undefined };
-  restarting: { exitCode: number | null; signal: string | null; uptimeMs: number; delayMs: number };
+  /** `unhealthy`: it did not exit, its liveness checks failed (it is stopped after the move). */
+  restarting: { exitCode: number | null; signal: string | null; uptimeMs: number; delayMs: number; unhealthy?: { failures: number; detail: string } };
   failed: { attempts: number; error: string; tail: string[]; exitCode: number | undefined; reason: AttemptFailure["reason"] | "lost"; logPath: string | undefined };
   skipped: { reason: string };
   cancelled: { reason: string };
@@ -270,6 +271,7 @@ export class RunState {
       case "restarting": {
         const d = details as TransitionDetails["restarting"];
         entry.service = undefined;
+        if (d.unhealthy) return { type: "service-unhealthy", at, stage, attempt: entry.attempts, failures: d.unhealthy.failures, detail: oneLine(d.unhealthy.detail), uptimeMs: d.uptimeMs, restarting: true, delayMs: d.delayMs };
         return { type: "service-exited", at, stage, exitCode: d.exitCode, signal: d.signal, uptimeMs: d.uptimeMs, restarting: true, delayMs: d.delayMs };
       }
       case "failed": {

@@ -83,6 +83,8 @@ export function createPlainRenderer({ write: writeLine, style, github, source, o
           event.at,
           `${tag(event.stage)} ${style.yellow(`service exited (${event.signal ? `killed by ${event.signal}` : `exit code ${event.exitCode}`}) after ${formatDuration(event.uptimeMs)}`)}${event.restarting ? `, restarting in ${formatDuration(event.delayMs)}` : ""}`,
         );
+      case "service-unhealthy":
+        return line(event.at, `${tag(event.stage)} ${style.yellow(`unhealthy after ${formatDuration(event.uptimeMs)}: ${event.failures} failed liveness check${event.failures === 1 ? "" : "s"} (${event.detail})`)}, restarting in ${formatDuration(event.delayMs)}`);
       case "service-restarted":
         return line(event.at, `${tag(event.stage)} ${style.green("restarted")} (restart ${event.restarts})`);
       case "service-lost":

@@ -208,6 +208,7 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
         print(event);
         return schedule();
       case "service-exited":
+      case "service-unhealthy":
         print(event);
         return schedule();
       case "service-restarted":
