@@ -55,7 +55,8 @@ function buildProgram(): Command {
       .option("--junit <file>", "write a JUnit XML report of the run")
       .option("--wait-lock <duration>", "wait this long for another run's lock (e.g. 30s; at most 24h)", durationOption)
       .option("--force-unlock", "remove a lock held by another host's run first (refused while its holder runs on this host)")
-      .option("--reset-circuits", "close every circuit breaker before starting"),
+      .option("--reset-circuits", "close every circuit breaker before starting")
+      .option("--http <host:port>", "serve /health/startup, /health/live, /health/ready and /metrics while running (overrides settings.http)"),
   )
     .addHelpText("after", examples(["netra-start up", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded", "netra-start up --wait-lock 2m", "netra-start up --force-unlock"]))
     .action(lazy(() => import("./commands/up.js")));

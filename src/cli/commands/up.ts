@@ -20,6 +20,7 @@ import { DISK_FULL_HINT, DiskFullError, diskFullError, isDiskFull } from "../../
 import { resolveOutputMode, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
 import { createRunSink, openRunContext } from "../run-context.js";
+import { openHealthEndpoint } from "../health-endpoint.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { debugEnabled, err, out } from "../io.js";
 
@@ -35,6 +36,8 @@ export interface UpOptions extends CommonOptions {
   waitLock?: number;
   resetCircuits?: boolean;
   forceUnlock?: boolean;
+  /** host:port of the health endpoint (overrides settings.http). */
+  http?: string;
 }
 
 export async function run(names: string[], options: UpOptions): Promise<number> {
@@ -90,6 +93,9 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       early ??= signal;
     };
     onSignals((signal) => interrupt(signal));
+    // Listening before the first stage starts: probes get 503 "starting", not a refused connection.
+    const current: { run?: RunHandle } = {};
+    const health = await openHealthEndpoint(config, options.http, (text) => ctx.redactor.redact(text), () => current.run?.state);
     const handle: RunHandle = startRun({
       config,
       plan,
@@ -105,6 +111,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       circuitReset: (stage) => circuitResetCommand(stage, analysis.location.shown, options.stateDir),
       onDiskFull: diskFull,
     });
+    current.run = handle;
     interrupt = (signal) => handle.interrupt(signal);
     if (early) handle.interrupt(early);
     const stopGuard = guardAgainstBugs(sink, handle, (error) => {
@@ -114,6 +121,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     });
     try {
       const { exitCode } = await handle.done;
+      await health?.close();
       const recorded = finishRecord(recorder, stateDir);
       await renderer.close();
       if (options.junit && recorded) {
