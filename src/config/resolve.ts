@@ -330,6 +330,7 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
     restart: (s.restart as RestartPolicy | undefined) ?? DEFAULT_STAGE.restart,
     killTimeoutMs,
     liveness: kind === "service" ? resolveLiveness(r, s, at) : undefined,
+    user: s.user === undefined ? undefined : String(s.user),
     stop: {
       signal: (s.stop_signal as NodeJS.Signals | undefined) ?? "SIGTERM",
       graceMs: ms(s.stop_grace, killTimeoutMs),

@@ -187,6 +187,11 @@ const defaultableProperties = {
   stop_signal: { enum: [...STOP_SIGNALS], "x-expected": `one of ${STOP_SIGNALS.join(", ")}` },
   stop_grace: duration,
   stop_command: command,
+  user: {
+    "x-expected": "a user name or a numeric uid",
+    description: "Run the stage (and its cleanup, stop command and health command) as this user; netra-start must run as root.",
+    anyOf: [{ type: "integer", minimum: 0, maximum: 4_294_967_294 }, { type: "string", pattern: "^[a-z_][a-z0-9_.-]*\\$?$|^[0-9]+$", "x-expected": "a user name or a numeric uid" }],
+  },
 };
 
 // A profile's stage entry is an override: every field optional, merged over the file.

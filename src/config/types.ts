@@ -71,6 +71,8 @@ export interface Stage {
   liveness: HealthCheck | undefined;
   /** How a service is stopped at teardown: a command first (if any), then this signal, SIGKILL after the grace. */
   stop: StopPolicy;
+  /** `user:` as written (a name or a uid): looked up when `up` starts (user-identity.ts). */
+  user: string | undefined;
 }
 
 export interface StopPolicy {

@@ -10,6 +10,7 @@ import type { RollbackReason } from "./events.js";
 import { describeFailure } from "./failure.js";
 import { startProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
+import { stageUser } from "./process/user-identity.js";
 import { stageLogPath } from "./run-paths.js";
 import { canTransition, type RunState, type StageEntry } from "./run-state.js";
 import type { Redactor } from "../redact/redactor.js";
@@ -116,6 +117,7 @@ async function runCleanup(stage: Stage, cleanup: Command, options: RollbackOptio
     signal: options.skip,
     log,
     redactor: options.redactor,
+    user: stageUser(stage.user),
   });
   if (run.pid !== undefined) options.state.report({ type: "process-started", stage: stage.name, attempt: 0, role: "cleanup", pgid: run.pid });
   const outcome = await run.outcome;

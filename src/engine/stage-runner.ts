@@ -21,6 +21,8 @@ import { StageLog } from "./process/stage-log.js";
 import { outputsDir, stageLogPath, stageOutputFile } from "./run-paths.js";
 import { diskFullError, isDiskFull, type DiskFullError } from "../util/disk-full.js";
 import { stopService } from "./stop-service.js";
+import { handOutputFile } from "./process/output-file-owner.js";
+import { stageUser } from "./process/user-identity.js";
 import { deadline } from "../util/deadline.js";
 import { sleep } from "../util/sleep.js";
 
@@ -144,6 +146,8 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     NETRA_ATTEMPT: String(attempt),
     NETRA_OUTPUT: outputFile,
   };
+  const user = stageUser(stage.user);
+  if (user) handOutputFile(outputFile, user);
   const unmet = hasRequirements(stage) ? await checkRequires(stage.requires, env) : undefined;
   if (unmet) return { ok: false, failure: unmet, tail: [], exitCode: undefined };
   const module = stage.runner.type === "module" ? prepareModule(stage, stage.runner.module, attempt, ctx, env) : undefined;
@@ -173,6 +177,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     log,
     redactor: ctx.redactor,
     onLine,
+    user,
   });
   if (run.pid !== undefined) ctx.state.report({ type: "process-started", stage: stage.name, attempt, role: "stage", pgid: run.pid });
 
@@ -279,7 +284,7 @@ async function checkHealth(
   const { NETRA_MODULE_RESULT: _initResult, ...probeEnv } = env;
   const report = await waitHealthy({
     check: stage.health,
-    probe: { cwd: stage.cwd, env: probeEnv, signal: ctx.signal, logMatched, onProcess: (pgid) => ctx.state.report({ type: "process-started", stage: stage.name, attempt: ctx.state.named(stage.name)?.attempts ?? 0, role: "health", pgid }) },
+    probe: { cwd: stage.cwd, env: probeEnv, signal: ctx.signal, logMatched, user: stageUser(stage.user), onProcess: (pgid) => ctx.state.report({ type: "process-started", stage: stage.name, attempt: ctx.state.named(stage.name)?.attempts ?? 0, role: "health", pgid }) },
     exited,
     onCheck: (r) => ctx.state.report({ type: "health-check", stage: stage.name, ok: r.ok, check: r.check, maxChecks: r.maxChecks, durationMs: r.durationMs, detail: r.detail }),
   });

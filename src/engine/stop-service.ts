@@ -7,6 +7,7 @@ import type { Redactor } from "../redact/redactor.js";
 import { terminateGroup } from "./process/process-group.js";
 import { startProcess, type RunningProcess } from "./process/run-process.js";
 import { StageLog } from "./process/stage-log.js";
+import { stageUser } from "./process/user-identity.js";
 import { stageLogPath } from "./run-paths.js";
 import type { RunState } from "./run-state.js";
 
@@ -39,6 +40,7 @@ async function runStopCommand(stage: Stage, pid: number, ctx: StopContext): Prom
     signal: undefined,
     log,
     redactor: ctx.redactor,
+    user: stageUser(stage.user),
   });
   if (command.pid !== undefined) ctx.state.report({ type: "process-started", stage: stage.name, attempt: 0, role: "cleanup", pgid: command.pid });
   const outcome = await command.outcome;

@@ -11,6 +11,7 @@ import { backoffDelay } from "./backoff.js";
 import { afterRun, CLOSED } from "./circuit-breaker.js";
 import { watchLiveness, type Unhealthy } from "./health/liveness.js";
 import type { ProcessOutcome } from "./process/run-process.js";
+import { stageUser } from "./process/user-identity.js";
 import type { RunState } from "./run-state.js";
 import type { ServiceHandle, StageRunResult } from "./stage-runner.js";
 import { sleep } from "../util/sleep.js";
@@ -61,6 +62,7 @@ export class ServiceSupervisor {
         env: liveness.env,
         signal: ended.signal,
         logMatched: () => true,
+        user: stageUser(stage.user),
         onProcess: (pgid) => state.report({ type: "process-started", stage: stage.name, attempt: state.entry(index).attempts, role: "health", pgid }),
       },
       onCheck: (r) => state.report({ type: "health-check", stage: stage.name, ok: r.ok, check: r.check, maxChecks: r.maxChecks, durationMs: r.durationMs, detail: r.detail }),

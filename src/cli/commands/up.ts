@@ -21,6 +21,7 @@ import { resolveOutputMode, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
 import { createRunSink, openRunContext } from "../run-context.js";
 import { openHealthEndpoint } from "../health-endpoint.js";
+import { checkStageUsers } from "../check-users.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { debugEnabled, err, out } from "../io.js";
 
@@ -61,6 +62,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   }
 
   if (options.junit) checkWritableFile(options.junit, "--junit");
+  checkStageUsers(config, analysis.location.shown);
   const runId = newRunId();
   const command = ["up", ...names].join(" ");
   const ctx = await openRunContext(loaded, options, command, { waitMs, runId, forceUnlock: options.forceUnlock, hint: "wait for it to finish, pass --wait-lock 30s, or use another --state-dir" });
