@@ -15,15 +15,19 @@ beforeEach(() => {
 afterEach(() => project.cleanup());
 
 const SERVICE = path.join(ROOT, "fixtures", "bin", "service.mjs");
+// Other test files start the same fixture at the same time: each run here has its own label.
+let runs = 0;
+const label = () => `live-${process.pid}-${++runs}`;
 
 describe("liveness after ready", () => {
   it("a service that turns unhealthy is stopped and restarted; a dependent waits through it; report and timeline show it", async () => {
     const port = await freePort();
     const once = path.join(project.dir, "sick-once");
     const url = `http://127.0.0.1:${port}/health`;
+    const name = label();
     const file = project.write(
       "startup.yaml",
-      `version: 1\nstages:\n  api:\n    kind: service\n    command: node ${SERVICE} api\n    env: { PORT: "${port}", SICK_AFTER_READY_MS: "150", CRASH_ONCE_FILE: "${once}" }\n    health: { http: "${url}", interval: 30ms, retries: 50 }\n    liveness: { http: "${url}", interval: 40ms, retries: 2 }\n    backoff: { initial: 800ms, jitter: false }\n  slow:\n    command: until test -f ${once}; do sleep 0.02; done; sleep 0.3\n  needs-api:\n    depends_on: [api, slow]\n    command: [node, -e, "fetch('${url}').then(r => process.exit(r.ok ? 0 : 1))"]\n    retries: 0\n`,
+      `version: 1\nstages:\n  api:\n    kind: service\n    command: node ${SERVICE} ${name}\n    env: { PORT: "${port}", SICK_AFTER_REQUESTS: "3", CRASH_ONCE_FILE: "${once}" }\n    health: { http: "${url}", interval: 30ms, retries: 50 }\n    liveness: { http: "${url}", interval: 40ms, retries: 2 }\n    backoff: { initial: 800ms, jitter: false }\n  slow:\n    command: until test -s ${once}; do sleep 0.02; done; while kill -0 $(cat ${once}) 2>/dev/null; do sleep 0.02; done\n  needs-api:\n    depends_on: [api, slow]\n    command: [node, -e, "fetch('${url}').then(r => process.exit(r.ok ? 0 : 1))"]\n    retries: 0\n`,
     );
     const result = await runCli(["up", "-c", file, "--output", "json", "--check"], { cwd: project.dir });
     expect(result.code, result.stderr).toBe(0);
@@ -44,7 +48,8 @@ describe("liveness after ready", () => {
     expect(starts).toHaveLength(2);
     expect(Date.parse(starts[1]!.at)).toBeGreaterThan(Date.parse(unhealthy[0]!.at));
     const restarted = eventsOf(events, "service-restarted", "api")[0]!;
-    // `slow` ends while api is down for its 800 ms backoff: only waiting makes needs-api pass.
+    // `slow` ends once the sick process is gone, while api waits out its 800 ms backoff:
+    // only waiting for the restart makes needs-api pass.
     expect(Date.parse(eventsOf(events, "stage-started", "needs-api")[0]!.at)).toBeGreaterThanOrEqual(Date.parse(restarted.at));
     expect(finished(events).results.find((r) => r.name === "needs-api")).toMatchObject({ status: "ready" });
 
@@ -59,22 +64,23 @@ describe("liveness after ready", () => {
     const html = await runCli(["report", "--format", "html", "--state-dir", stateDir], { cwd: project.dir });
     expect(html.stdout).toContain("api attempt 1: unhealthy: 2 failed liveness checks: HTTP 503");
     expect(await portInUse(port)).toBe(false);
-    expect(processesMatching(`${SERVICE} api`)).toEqual([]);
+    expect(processesMatching(`${SERVICE} ${name}`)).toEqual([]);
   });
 
   it("restart: no — an unhealthy critical service is stopped and lost, the run fails", async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}/health`;
+    const name = label();
     const file = project.write(
       "startup.yaml",
-      `version: 1\nstages:\n  api:\n    kind: service\n    command: node ${SERVICE} api\n    env: { PORT: "${port}", SICK_AFTER_READY_MS: "100" }\n    health: { http: "${url}", interval: 30ms, retries: 50 }\n    liveness: { http: "${url}", interval: 30ms, retries: 1 }\n    restart: "no"\n`,
+      `version: 1\nstages:\n  api:\n    kind: service\n    command: node ${SERVICE} ${name}\n    env: { PORT: "${port}", SICK_AFTER_REQUESTS: "2" }\n    health: { http: "${url}", interval: 30ms, retries: 50 }\n    liveness: { http: "${url}", interval: 30ms, retries: 1 }\n    restart: "no"\n`,
     );
     const result = await runCli(["up", "-c", file, "--output", "json"], { cwd: project.dir });
     expect(result.code).toBe(1);
     const events = parseEvents(result.stdout);
     expect(eventsOf(events, "service-lost", "api")[0]).toMatchObject({ critical: true, error: "service unhealthy (1 failed liveness check: HTTP 503); stopped and not restarted (restart: no)" });
     expect(await portInUse(port)).toBe(false);
-    expect(processesMatching(`${SERVICE} api`)).toEqual([]);
+    expect(processesMatching(`${SERVICE} ${name}`)).toEqual([]);
   });
 
   it("a log probe cannot be a liveness probe: validate says so, exit 2", async () => {

@@ -34,9 +34,11 @@ describe("health endpoint (settings.http)", () => {
   it("503 before the graph is ready, 200 after, with per-stage JSON and live metrics; the token is required", async () => {
     const [port, http] = [await freePort(), await freePort()];
     const go = path.join(project.dir, "go");
+    // Other test files start the same fixture at the same time: this one has its own label.
+    const name = `http-${process.pid}`;
     const file = project.write(
       "startup.yaml",
-      `version: 1\nsettings:\n  http: 127.0.0.1:${http}\n  http_token: \${PROBE_TOKEN}\nstages:\n  config: { command: "true" }\n  api:\n    kind: service\n    depends_on: [config]\n    command: until test -f ${go}; do sleep 0.02; done; exec node ${SERVICE} api\n    env: { PORT: "${port}" }\n    health: { tcp: "127.0.0.1:${port}", interval: 30ms, retries: 1000 }\n`,
+      `version: 1\nsettings:\n  http: 127.0.0.1:${http}\n  http_token: \${PROBE_TOKEN}\nstages:\n  config: { command: "true" }\n  api:\n    kind: service\n    depends_on: [config]\n    command: until test -f ${go}; do sleep 0.02; done; exec node ${SERVICE} ${name}\n    env: { PORT: "${port}" }\n    health: { tcp: "127.0.0.1:${port}", interval: 30ms, retries: 1000 }\n`,
     );
     let pid = 0;
     let stdout = "";
@@ -77,7 +79,7 @@ describe("health endpoint (settings.http)", () => {
     // The token is a secret like any other: it reaches no output.
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
     await expect(fetch(`${base}/health/live`)).rejects.toThrow();
-    expect(processesMatching(`${SERVICE} api`)).toEqual([]);
+    expect(processesMatching(`${SERVICE} ${name}`)).toEqual([]);
   });
 
   it("a non-loopback address without http_token is refused before anything runs, exit 2", async () => {
