@@ -29,10 +29,13 @@ export interface RollbackOptions {
   firstSeq?: number;
 }
 
-// Every stage that became ready and has something to stop or undo, in reverse dependency
-// order: a stage is stopped once everything that depends on it (directly or through
-// stages with nothing to stop) has been; stages that do not depend on each other stop in
-// parallel — a level of ten services takes one stop_grace, not ten.
+// Every stage that became ready and has something to stop or undo. Stopping (Ctrl-C,
+// `--check`, the end of holding services) goes in reverse dependency order: a stage is
+// stopped once everything that depends on it (directly or through stages with nothing to
+// stop) has been, and stages that do not depend on each other stop in parallel — a level
+// of ten services takes one stop_grace, not ten. Undoing stays one at a time, newest
+// first, as the contract says: a cleanup (`migrate --down`) may need what it depends on
+// still running, and cleanups written for that order must get it.
 export async function rollBack(options: RollbackOptions): Promise<{ failed: number }> {
   const { state } = options;
   // A stage caught mid-restart by a bug cannot move to rolled-back: its process is still
@@ -47,7 +50,8 @@ export async function rollBack(options: RollbackOptions): Promise<{ failed: numb
   const undoOne = async (entry: StageEntry): Promise<void> => {
     if ((await rollBackStage(entry, options, ++seq)) === "failed") failed++;
   };
-  await inReverseDependencyOrder(state, new Set(items.map((e) => e.index)), undoOne);
+  if (undo) for (const entry of items) await undoOne(entry);
+  else await inReverseDependencyOrder(state, new Set(items.map((e) => e.index)), undoOne);
   state.report({ type: "rollback-finished", reason: options.reason, failed, skipped: options.skip.aborted });
   return { failed };
 }
