@@ -60,7 +60,8 @@ function buildProgram(): Command {
       .option("--force [stages...]", "run tasks with inputs/creates even when up to date (all of them, or the named ones)")
       .option("-d, --detach", "once the graph is ready, leave the supervisor running in the background (status, logs, restart, stop, down talk to it)")
       .option("--wait", "wait until the graph is ready before returning (always so; accepted as in docker compose)")
-      .option("--watch", "restart a stage (run a task again) when a file its `watch:` globs match changes"),
+      .option("--watch", "restart a stage (run a task again) when a file its `watch:` globs match changes")
+      .option("--http <host:port>", "serve /health/startup, /health/live, /health/ready and /metrics while running (overrides settings.http)"),
   )
     .addHelpText("after", examples(["netra-start up", "netra-start up --detach", "netra-start up api -j 4", "netra-start up --profile ci --output plain --junit startup.xml", "netra-start up --check --allow-degraded", "netra-start up --wait-lock 2m", "netra-start up --force-unlock", "netra-start up --force migrate"]))
     .action(lazy(() => import("./commands/up.js")));

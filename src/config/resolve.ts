@@ -15,6 +15,7 @@ import { compileLogPattern } from "./log-pattern.js";
 import { collidingStageNames, outputEnvName } from "./output-names.js";
 import { didYouMean } from "./suggest.js";
 import { composeHealthTestHint } from "./compose-spellings.js";
+import { HTTP_TOKEN_HINT, isLoopbackHost } from "./http-address.js";
 import type { Command, Config, DependencyCondition, DependencyEdge, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
 import { DEFAULT_SETTINGS, DEFAULT_STAGE, type Priority, type RestartPolicy, type StageKind } from "./types.js";
 import { buildGraph } from "../graph/stage-graph.js";
@@ -225,16 +226,17 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
     name: typeof merged.name === "string" ? merged.name : path.basename(dir),
     profile: input.profile,
     hash: input.hash,
-    settings: resolveSettings(isPlainObject(merged.settings) ? merged.settings : {}),
+    settings: resolveSettings(r, isPlainObject(merged.settings) ? merged.settings : {}),
     dotenv: input.dotenv ?? {},
     stages,
   };
   return { config, diagnostics: r.diagnostics };
 }
 
-function resolveSettings(raw: Raw): Settings {
+function resolveSettings(r: Resolver, raw: Raw): Settings {
   const retention = isPlainObject(raw.retention) ? raw.retention : {};
   return {
+    ...resolveHttp(r, raw),
     concurrency: (raw.concurrency as number | undefined) ?? DEFAULT_SETTINGS.concurrency,
     degraded: (raw.degraded as Settings["degraded"] | undefined) ?? DEFAULT_SETTINGS.degraded,
     rollback: (raw.rollback as boolean | undefined) ?? DEFAULT_SETTINGS.rollback,
@@ -244,6 +246,18 @@ function resolveSettings(raw: Raw): Settings {
     },
     secrets: (raw.secrets as string[] | undefined) ?? [],
   };
+}
+
+// settings.http and its token may come from the environment; an address others can
+// reach without a token is refused (http-address.ts says why).
+function resolveHttp(r: Resolver, raw: Raw): Pick<Settings, "http" | "httpToken"> {
+  const at = (key: string) => () => r.where(["settings", key]);
+  const address = typeof raw.http === "string" ? r.typed(raw.http, at("http"), checkHostPort) : undefined;
+  const token = typeof raw.http_token === "string" ? r.text(raw.http_token, at("http_token")) || undefined : undefined;
+  const http = address === undefined ? undefined : splitHostPort(address);
+  if (http && !token && !isLoopbackHost(http.host))
+    r.report(at("http"), { code: "http-without-token", message: `the health endpoint on ${address} is reachable from other machines, and no settings.http_token is set`, hint: HTTP_TOKEN_HINT });
+  return { http, httpToken: token };
 }
 
 // `enabled: ${FLAG}` decides which stages exist, so it is interpolated before anything
@@ -347,6 +361,10 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
 
   if (own.restart !== undefined && kind !== "service")
     r.report(at("restart"), { code: "restart-on-task", message: "restart applies only to services", hint: "remove restart, or set kind: service", key: true });
+  for (const key of SERVICE_ONLY)
+    if (own[key] !== undefined && kind !== "service")
+      r.report(at(key), { code: "service-only", message: `${key} applies only to services`, hint: `remove ${key}, or set kind: service`, key: true });
+  const killTimeoutMs = ms(s.kill_timeout, DEFAULT_STAGE.killTimeoutMs);
 
   for (const key of ["inputs", "creates"] as const)
     if (own[key] !== undefined && kind === "service")
@@ -385,11 +403,29 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
     cwd,
     requires: resolveRequires(r, isPlainObject(s.requires) ? s.requires : {}, dir, (...field) => at("requires", ...field)),
     restart: (s.restart as RestartPolicy | undefined) ?? DEFAULT_STAGE.restart,
-    killTimeoutMs: ms(s.kill_timeout, DEFAULT_STAGE.killTimeoutMs),
+    killTimeoutMs,
     inputs: ((s.inputs as string[] | undefined) ?? []).map((g, i) => r.text(g, at("inputs", i))),
     creates: ((s.creates as string[] | undefined) ?? []).map((f, i) => path.resolve(cwd, r.text(f, at("creates", i)))),
     watch: (s.watch as string[] | undefined) ?? [],
+    liveness: kind === "service" ? resolveLiveness(r, s, at) : undefined,
+    user: s.user === undefined ? undefined : String(s.user),
+    stop: {
+      signal: (s.stop_signal as NodeJS.Signals | undefined) ?? "SIGTERM",
+      graceMs: ms(s.stop_grace, killTimeoutMs),
+      command: s.stop_command === undefined ? undefined : r.command(s.stop_command, at("stop_command")),
+    },
   };
+}
+
+// A ready service is probed by `liveness`, else by `health`. A log probe cannot say a
+// service died (a line once printed stays printed), so it is not repeated after ready.
+function resolveLiveness(r: Resolver, s: Raw, at: (...field: PathSegment[]) => At): HealthCheck | undefined {
+  if (isPlainObject(s.liveness) && s.liveness.log !== undefined) {
+    r.report(at("liveness", "log"), { code: "log-liveness", message: "a log probe cannot tell that a ready service died: a line once printed stays printed", hint: "use a command, http or tcp probe under liveness", key: true });
+    return undefined;
+  }
+  const check = s.liveness === undefined ? resolveHealth(r, s.health, at) : resolveHealth(r, s.liveness, at, "liveness");
+  return check?.probe.type === "log" ? undefined : check;
 }
 
 // `a-b` and `a_b` would hand dependents the same NETRA_A_B_* variables: one stage's
@@ -451,31 +487,32 @@ function splitHostPort(text: string): { host: string; port: number } {
 }
 
 const PROBES = ["command", "http", "tcp", "log"] as const;
+const SERVICE_ONLY = ["liveness", "stop_signal", "stop_grace", "stop_command"] as const;
 
 // `defaults.health` may carry only timings: a stage whose merged health has no probe has
 // no health check. A profile that adds a second probe is a conflict.
-function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) => At): HealthCheck | undefined {
+function resolveHealth(r: Resolver, raw: unknown, at: (...field: PathSegment[]) => At, key: "health" | "liveness" = "health"): HealthCheck | undefined {
   if (!isPlainObject(raw)) return undefined;
   const h = raw;
   const probes = PROBES.filter((p) => h[p] !== undefined);
   if (probes.length === 0) return undefined;
   if (probes.length > 1)
-    r.report(at("health", probes[1] as string), { code: "conflicting-keys", message: `health probes ${probes.map((p) => `"${p}"`).join(" and ")} cannot be used together`, hint: "keep exactly one probe", key: true });
+    r.report(at(key, probes[1] as string), { code: "conflicting-keys", message: `health probes ${probes.map((p) => `"${p}"`).join(" and ")} cannot be used together`, hint: "keep exactly one probe", key: true });
   let probe: HealthProbe;
   const composeTest = composeHealthTestHint(h.command);
   if (composeTest)
-    r.report(at("health", "command", 0), { code: "compose-spelling", message: `${JSON.stringify((h.command as string[])[0])} is docker compose's healthcheck form: netra-start would run a program of that name`, hint: composeTest });
-  if (h.command !== undefined) probe = { type: "command", command: r.command(h.command, at("health", "command")) };
+    r.report(at(key, "command", 0), { code: "compose-spelling", message: `${JSON.stringify((h.command as string[])[0])} is docker compose's healthcheck form: netra-start would run a program of that name`, hint: composeTest });
+  if (h.command !== undefined) probe = { type: "command", command: r.command(h.command, at(key, "command")) };
   else if (h.http !== undefined) {
     const http = isPlainObject(h.http) ? h.http : { url: h.http };
     const status = http.status === undefined ? undefined : ([] as number[]).concat(http.status as number | number[]);
-    const url = r.typed(http.url as string, at("health", "http", ...(isPlainObject(h.http) ? ["url"] : [])), checkHttpUrl) ?? "";
+    const url = r.typed(http.url as string, at(key, "http", ...(isPlainObject(h.http) ? ["url"] : [])), checkHttpUrl) ?? "";
     probe = { type: "http", url, status, bodyContains: http.body_contains as string | undefined };
-  } else if (h.tcp !== undefined) probe = { type: "tcp", ...splitHostPort(r.typed(h.tcp as string, at("health", "tcp"), checkHostPort) ?? ":0") };
+  } else if (h.tcp !== undefined) probe = { type: "tcp", ...splitHostPort(r.typed(h.tcp as string, at(key, "tcp"), checkHostPort) ?? ":0") };
   else {
     const pattern = h.log as string;
     const check = compileLogPattern(pattern);
-    if (!check.ok) r.report(at("health", "log"), { code: "invalid-regex", message: check.message, hint: check.hint });
+    if (!check.ok) r.report(at(key, "log"), { code: "invalid-regex", message: check.message, hint: check.hint });
     probe = { type: "log", pattern };
   }
   return {

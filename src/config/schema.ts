@@ -114,6 +114,13 @@ const health = {
   oneOf: [{ required: ["command"] }, { required: ["http"] }, { required: ["tcp"] }, { required: ["log"] }],
 };
 
+// After ready a service keeps being probed: by `liveness` when given, else by `health`.
+const livenessFields = { ...healthFields, description: "How to tell a ready service is still alive (probed every interval after ready; default: health)." };
+const liveness = { ...health, description: livenessFields.description };
+
+/** Signals a service may ask to be stopped with (compose's stop_signal). */
+export const STOP_SIGNALS = ["SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGWINCH", "SIGKILL"] as const;
+
 const requires = {
   type: "object",
   description: "Preflight checks run before the first attempt.",
@@ -219,6 +226,15 @@ const defaultableProperties = {
   requires,
   restart: { enum: [...RESTART_POLICIES] },
   kill_timeout: duration,
+  liveness: livenessFields,
+  stop_signal: { enum: [...STOP_SIGNALS], "x-expected": `one of ${STOP_SIGNALS.join(", ")}` },
+  stop_grace: duration,
+  stop_command: command,
+  user: {
+    "x-expected": "a user name or a numeric uid",
+    description: "Run the stage (and its cleanup, stop command and health command) as this user; netra-start must run as root.",
+    anyOf: [{ type: "integer", minimum: 0, maximum: 4_294_967_294 }, { type: "string", pattern: "^[a-z_][a-z0-9_.-]*\\$?$|^[0-9]+$", "x-expected": "a user name or a numeric uid" }],
+  },
 };
 
 // A profile's stage entry is an override: every field optional, merged over the file.
@@ -240,7 +256,7 @@ const stageOverrideProperties = {
   watch: { type: "array", items: { type: "string", minLength: 1, pattern: NO_NUL, "x-expected": NO_NUL_EXPECTED }, uniqueItems: true },
 };
 
-const stageProperties = { ...stageOverrideProperties, health };
+const stageProperties = { ...stageOverrideProperties, health, liveness };
 
 const settings = {
   type: "object",
@@ -258,6 +274,8 @@ const settings = {
       },
     },
     secrets: { ...stringList, description: "Names of environment variables whose values are redacted everywhere." },
+    http: { ...hostPort, description: "Serve /health/startup, /health/live, /health/ready and /metrics on this address while `up` runs." },
+    http_token: { type: "string", minLength: 1, description: "Bearer token the HTTP endpoint requires; mandatory when http is not a loopback address." },
   },
 };
 

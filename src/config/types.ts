@@ -93,6 +93,18 @@ export interface Stage {
   creates: string[];
   /** `up --watch`: globs relative to `cwd`; a change restarts (a task: re-runs) the stage. */
   watch?: string[];
+  /** Probed after ready (services): `liveness`, else `health`; undefined when neither probes. */
+  liveness: HealthCheck | undefined;
+  /** How a service is stopped at teardown: a command first (if any), then this signal, SIGKILL after the grace. */
+  stop: StopPolicy;
+  /** `user:` as written (a name or a uid): looked up when `up` starts (user-identity.ts). */
+  user: string | undefined;
+}
+
+export interface StopPolicy {
+  signal: NodeJS.Signals;
+  graceMs: number;
+  command: Command | undefined;
 }
 
 export interface Settings {
@@ -101,6 +113,9 @@ export interface Settings {
   rollback: boolean;
   retention: { runs: number; days: number };
   secrets: string[];
+  /** The health endpoint's address (settings.http), and the bearer token it requires. */
+  http: { host: string; port: number } | undefined;
+  httpToken: string | undefined;
 }
 
 export interface Config {
@@ -140,4 +155,6 @@ export const DEFAULT_SETTINGS: Settings = {
   rollback: true,
   retention: { runs: 200, days: 90 },
   secrets: [],
+  http: undefined,
+  httpToken: undefined,
 };

@@ -54,6 +54,8 @@ export type TransitionEvent =
   | { type: "stage-skipped"; at: string; stage: string; reason: string; result?: StageResult }
   | { type: "stage-cancelled"; at: string; stage: string; reason: string; result?: StageResult }
   | { type: "service-exited"; at: string; stage: string; exitCode: number | null; signal: string | null; uptimeMs: number; restarting: boolean; delayMs: number }
+  /** A ready service failed `failures` liveness checks in a row: it is stopped and restarted (ready → restarting). */
+  | { type: "service-unhealthy"; at: string; stage: string; attempt: number; failures: number; detail: string; uptimeMs: number; restarting: true; delayMs: number }
   | { type: "service-restarted"; at: string; stage: string; restarts: number; attempts: number }
   | { type: "service-lost"; at: string; stage: string; error: string; critical: boolean; result?: StageResult }
   /** `action`: "stopped" (its service stopped, its cleanup not run) or "undone" (its cleanup run too). */

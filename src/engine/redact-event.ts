@@ -28,6 +28,7 @@ export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent
     case "attempt-failed":
       return { ...event, error: r(event.error), failure: redactFailure(event.failure, r) };
     case "health-check":
+    case "service-unhealthy":
       return { ...event, detail: r(event.detail) };
     case "rollback-stage":
       return event.error === undefined ? event : { ...event, error: r(event.error) };

@@ -43,8 +43,8 @@ export interface TransitionDetails {
   retrying: { nextAttempt: number; maxAttempts: number; delayMs: number };
   /** `upToDate`: skipped as up to date (from pending), with its recorded outputs; the reason shown. */
   ready: { attempts: number; outputs: Record<string, string>; service: ServiceHandle | undefined; cleanup: Command | undefined; logPath: string | undefined; upToDate?: string };
-  /** `expected`: stopped by `netra-start restart`, not a crash: no error to show. */
-  restarting: { exitCode: number | null; signal: string | null; uptimeMs: number; delayMs: number; expected?: boolean };
+  /** `expected`: stopped by `netra-start restart`, not a crash: no error to show. `unhealthy`: it did not exit, its liveness checks failed (it is stopped after the move). */
+  restarting: { exitCode: number | null; signal: string | null; uptimeMs: number; delayMs: number; expected?: boolean; unhealthy?: { failures: number; detail: string } };
   failed: { attempts: number; error: string; tail: string[]; exitCode: number | undefined; reason: AttemptFailure["reason"] | "lost"; logPath: string | undefined };
   skipped: { reason: string };
   cancelled: { reason: string };
@@ -307,6 +307,10 @@ export class RunState {
       case "restarting": {
         const d = details as TransitionDetails["restarting"];
         entry.service = undefined;
+        if (d.unhealthy) {
+          entry.lastError = `unhealthy (${oneLine(d.unhealthy.detail)})`;
+          return { type: "service-unhealthy", at, stage, attempt: entry.attempts, failures: d.unhealthy.failures, detail: oneLine(d.unhealthy.detail), uptimeMs: d.uptimeMs, restarting: true, delayMs: d.delayMs };
+        }
         if (!d.expected) entry.lastError = `exited (${d.signal ? `killed by ${d.signal}` : `exit code ${d.exitCode}`})`;
         return { type: "service-exited", at, stage, exitCode: d.exitCode, signal: d.signal, uptimeMs: d.uptimeMs, restarting: true, delayMs: d.delayMs };
       }

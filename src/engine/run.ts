@@ -48,6 +48,8 @@ export interface RunOptions {
 
 export interface RunHandle {
   runId: string;
+  /** The run's one state: the health endpoint answers from it, read-only. */
+  state: RunState;
   done: Promise<{ status: RunStatus; exitCode: number }>;
   /** First call: cancel and roll back. Second: skip the rest of the rollback. */
   interrupt(signal: InterruptSignal): void;
@@ -225,7 +227,7 @@ export function startRun(options: RunOptions): RunHandle {
     return { status: "failed" as const, exitCode: INTERNAL_ERROR_EXIT };
   });
 
-  return { runId, done, interrupt, abort, control: createRunControl(parts) };
+  return { runId, state, done, interrupt, abort, control: createRunControl(parts) };
 }
 
 // A module service's host leaves its result file (init()'s raw outputs) while it runs:

@@ -3,7 +3,7 @@
 // RunState and reports what happens on the way; returns how it ended, and the caller
 // (scheduler, supervisor) makes the final transition.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import type { Command, Stage } from "../config/types.js";
+import type { Command, HealthCheck, Stage } from "../config/types.js";
 import { logPattern } from "../config/log-pattern.js";
 import { moduleCommand } from "./module/command.js";
 import type { HostResult } from "./module/host.js";
@@ -20,7 +20,9 @@ import { startProcess, type ProcessOutcome, type RunningProcess } from "./proces
 import { StageLog } from "./process/stage-log.js";
 import { outputsDir, stageLogPath, stageOutputFile } from "./run-paths.js";
 import { diskFullError, isDiskFull, type DiskFullError } from "../util/disk-full.js";
-import { terminateGroup } from "./process/process-group.js";
+import { stopService } from "./stop-service.js";
+import { handOutputFile } from "./process/output-file-owner.js";
+import { stageUser } from "./process/user-identity.js";
 import { deadline } from "../util/deadline.js";
 import { sleep } from "../util/sleep.js";
 import { isSecretName } from "../redact/redactor.js";
@@ -52,10 +54,12 @@ export interface StageRunContext {
   freshness?: FreshnessOptions;
 }
 
-/** A service that became ready: still running, stopped at teardown. */
+/** A service that became ready: still running, probed for liveness, stopped at teardown. */
 export interface ServiceHandle {
   pid: number | undefined;
   exited: Promise<ProcessOutcome>;
+  /** What the supervisor probes after ready (liveness, else health), where and with what env. */
+  liveness: { check: HealthCheck; cwd: string; env: NodeJS.ProcessEnv } | undefined;
   stop(): Promise<void>;
 }
 
@@ -171,6 +175,8 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     NETRA_ATTEMPT: String(attempt),
     NETRA_OUTPUT: outputFile,
   };
+  const user = stageUser(stage.user);
+  if (user) handOutputFile(outputFile, user);
   const unmet = hasRequirements(stage) ? await checkRequires(stage.requires, env) : undefined;
   if (unmet) return { ok: false, failure: unmet, tail: [], exitCode: undefined };
   const module = stage.runner.type === "module" ? prepareModule(stage, stage.runner.module, attempt, ctx, env) : undefined;
@@ -200,6 +206,7 @@ async function runAttempt(stage: Stage, attempt: number, ctx: StageRunContext, l
     log,
     redactor: ctx.redactor,
     onLine,
+    user,
   });
   if (run.pid !== undefined) ctx.state.report({ type: "process-started", stage: stage.name, attempt, role: "stage", pgid: run.pid });
 
@@ -258,7 +265,9 @@ async function awaitServiceReady(
     if (saved.learned) log.redactAgain();
     if (saved.tooLarge) return await stopAndFail(saved.tooLarge);
     if (saved.collision) return await stopAndFail({ reason: "output-collision", message: saved.collision });
-    return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run), cleanup: started.stage.cleanup };
+    // A module's health() hook (no `health:` of its own) goes on as its liveness probe.
+    const liveness = stage.liveness ?? (started.stage.health?.probe.type === "log" ? undefined : started.stage.health);
+    return { ok: true, outputs: saved.outputs, service: serviceHandle(stage, run, ctx, env, liveness), cleanup: started.stage.cleanup };
   } finally {
     limit.clear();
   }
@@ -276,14 +285,17 @@ async function moduleStarted(stage: Stage, module: PreparedModule, run: RunningP
   return { failure: { reason: "exited-early", exitCode: outcome.kind === "exit" ? outcome.exitCode : null, signal: outcome.kind === "signal" ? outcome.signal : null } };
 }
 
-function serviceHandle(stage: Stage, run: RunningProcess): ServiceHandle {
+function serviceHandle(stage: Stage, run: RunningProcess, ctx: StageRunContext, env: NodeJS.ProcessEnv, liveness: HealthCheck | undefined): ServiceHandle {
+  const { NETRA_MODULE_RESULT: _initResult, ...probeEnv } = env;
+  let stopping: Promise<void> | undefined;
   return {
     pid: run.pid,
     exited: run.outcome,
-    async stop() {
-      if (run.pid !== undefined) await terminateGroup(run.pid, stage.killTimeoutMs);
-      run.stop();
-      await run.outcome;
+    liveness: liveness && { check: liveness, cwd: stage.cwd, env: probeEnv },
+    // Asked twice (a liveness restart and a teardown at once), it stops once.
+    stop() {
+      stopping ??= stopService(stage, run, { state: ctx.state, env, logDir: ctx.logDir, redactor: ctx.redactor });
+      return stopping;
     },
   };
 }
@@ -301,7 +313,7 @@ async function checkHealth(
   const { NETRA_MODULE_RESULT: _initResult, ...probeEnv } = env;
   const report = await waitHealthy({
     check: stage.health,
-    probe: { cwd: stage.cwd, env: probeEnv, signal: ctx.signal, logMatched, onProcess: (pgid) => ctx.state.report({ type: "process-started", stage: stage.name, attempt: ctx.state.named(stage.name)?.attempts ?? 0, role: "health", pgid }) },
+    probe: { cwd: stage.cwd, env: probeEnv, signal: ctx.signal, logMatched, user: stageUser(stage.user), onProcess: (pgid) => ctx.state.report({ type: "process-started", stage: stage.name, attempt: ctx.state.named(stage.name)?.attempts ?? 0, role: "health", pgid }) },
     exited,
     onCheck: (r) => ctx.state.report({ type: "health-check", stage: stage.name, ok: r.ok, check: r.check, maxChecks: r.maxChecks, durationMs: r.durationMs, detail: r.detail }),
   });

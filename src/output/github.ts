@@ -83,6 +83,7 @@ export function createStepSummary(file: string, name: string): (event: EngineEve
       case "stage-skipped":
       case "stage-cancelled":
       case "service-exited":
+      case "service-unhealthy":
       case "service-restarted":
       case "service-lost":
       case "rollback-stage":

@@ -20,6 +20,7 @@ export function createJsonRenderer(write: (line: string) => void): (event: Engin
       case "stage-skipped":
       case "stage-cancelled":
       case "service-exited":
+      case "service-unhealthy":
       case "service-restarted":
       case "service-lost":
       case "rollback-stage":

@@ -88,6 +88,8 @@ export function createPlainRenderer({ write: writeLine, style, github, source, o
         );
       case "control-requested":
         return line(event.at, `${tag(event.stage)} ${event.action} requested by ${event.by}`);
+      case "service-unhealthy":
+        return line(event.at, `${tag(event.stage)} ${style.yellow(`unhealthy after ${formatDuration(event.uptimeMs)}: ${event.failures} failed liveness check${event.failures === 1 ? "" : "s"} (${event.detail})`)}, restarting in ${formatDuration(event.delayMs)}`);
       case "service-restarted":
         return line(event.at, `${tag(event.stage)} ${style.green("restarted")} (restart ${event.restarts})`);
       case "service-lost":

@@ -3,21 +3,29 @@
 // label values are escaped as the format requires.
 import type { RunDetails } from "../store/queries.js";
 
-function label(value: string): string {
+export function label(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
 }
 
 const STAGE_STATUSES = ["ready", "failed", "skipped", "cancelled"] as const;
 const RUN_STATUSES = ["running", "ready", "degraded", "failed", "interrupted", "abandoned"] as const;
 
+/** Collects metrics, each with its HELP and TYPE lines; `text()` is the exposition. */
+export function metricWriter(): { metric: (name: string, help: string, type: "gauge" | "counter", samples: [string, number][]) => void; text: () => string } {
+  const out: string[] = [];
+  return {
+    metric(name, help, type, samples) {
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      for (const [labels, value] of samples) out.push(`${name}{${labels}} ${Number.isFinite(value) ? value : 0}`);
+    },
+    text: () => `${out.join("\n")}\n`,
+  };
+}
+
 export function renderPrometheus(details: RunDetails): string {
   const { run, stages } = details;
   const base = `run_id="${label(run.id)}",name="${label(run.name)}"`;
-  const out: string[] = [];
-  const metric = (name: string, help: string, type: "gauge" | "counter", samples: [string, number][]) => {
-    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) out.push(`${name}{${labels}} ${Number.isFinite(value) ? value : 0}`);
-  };
+  const { metric, text } = metricWriter();
   const stageLabels = (s: (typeof stages)[number]) => `${base},stage="${label(s.stage)}",priority="${label(s.priority)}",kind="${label(s.kind)}"`;
   metric("netra_start_run_duration_seconds", "Wall time of the run.", "gauge", [[base, (run.duration_ms ?? 0) / 1000]]);
   metric("netra_start_run_exit_code", "Exit code of the run.", "gauge", [[base, run.exit_code ?? -1]]);
@@ -28,5 +36,5 @@ export function renderPrometheus(details: RunDetails): string {
   metric("netra_start_stage_attempts_total", "Attempts a stage made in the run.", "counter", stages.map((s) => [stageLabels(s), s.attempts]));
   metric("netra_start_stage_status", "1 for the stage's final status, 0 for the others.", "gauge", stages.flatMap((s) => STAGE_STATUSES.map((status): [string, number] => [`${stageLabels(s)},status="${status}"`, s.status === status ? 1 : 0])));
   metric("netra_start_rollbacks_total", "Rollback steps taken in the run, by status.", "counter", ["ok", "failed", "skipped"].map((status) => [`${base},status="${status}"`, details.rollbacks.filter((r) => r.status === status).length]));
-  return `${out.join("\n")}\n`;
+  return text();
 }

@@ -216,6 +216,7 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
         return schedule();
       case "service-exited":
       case "control-requested":
+      case "service-unhealthy":
         print(event);
         return schedule();
       case "service-restarted":

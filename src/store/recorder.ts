@@ -60,6 +60,8 @@ export class RunRecorder {
       runEnd: p("UPDATE runs SET finished_at = ?, status = ?, exit_code = ?, duration_ms = ?, note = ? WHERE id = ?"),
       attemptStart: p("INSERT OR REPLACE INTO attempt_log (run_id, stage, attempt, started_at, outcome) VALUES (?, ?, ?, ?, 'running')"),
       attemptEnd: p("UPDATE attempt_log SET finished_at = ?, duration_ms = ?, outcome = ?, exit_code = ?, signal = ?, error = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
+      // A service's ready attempt that later failed its liveness checks: the report shows why it restarted.
+      attemptUnhealthy: p("UPDATE attempt_log SET outcome = 'unhealthy', error = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
       attemptBackoff: p("UPDATE attempt_log SET backoff_ms = ? WHERE run_id = ? AND stage = ? AND attempt = ?"),
       process: p("INSERT INTO processes (run_id, stage, role, pgid, started_at) VALUES (?, ?, ?, ?, ?)"),
       processesDone: p("DELETE FROM processes WHERE run_id = ?"),
@@ -136,6 +138,8 @@ export class RunRecorder {
         else this.endAttemptOk(event.stage, event.attempts, event.at);
         this.recordDuration(event.stage, event.durationMs, event.at);
         return this.stageRow(event.result);
+      case "service-unhealthy":
+        return this.push(s.attemptUnhealthy, [`unhealthy: ${event.failures} failed liveness checks: ${event.detail}`, id, event.stage, event.attempt]);
       case "service-restarted":
         // A restart's successful attempt (numbering continues across restarts).
         return this.endAttemptOk(event.stage, event.attempts, event.at);

@@ -21,6 +21,8 @@ import { resolveOutputMode, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
 import { createRunSink, openRunContext } from "../run-context.js";
 import { forcedStages, freshnessOptions } from "../freshness-options.js";
+import { openHealthEndpoint } from "../health-endpoint.js";
+import { checkStageUsers } from "../check-users.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { debugEnabled, err, out } from "../io.js";
 import { childRelay, detachedChild, startDetached } from "../detach.js";
@@ -50,6 +52,8 @@ export interface UpOptions extends CommonOptions {
   detach?: boolean;
   /** Restart stages whose `watch:` globs see a change (control/watch-stages.ts). */
   watch?: boolean;
+  /** host:port of the health endpoint (overrides settings.http). */
+  http?: string;
 }
 
 export async function run(names: string[], options: UpOptions): Promise<number> {
@@ -74,6 +78,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
   }
 
   if (options.junit) checkWritableFile(options.junit, "--junit");
+  checkStageUsers(config, analysis.location.shown);
   if (options.watch && options.check) throw new UsageError("--watch and --check cannot be used together", "--check tears everything down once it is ready; --watch keeps restarting stages as files change");
   if (options.detach && options.check) throw new UsageError("--detach and --check cannot be used together", "--check tears everything down once it is ready; --detach leaves it running");
   const lines = new Map(config.stages.map((s) => [s.name, s]));
@@ -131,6 +136,9 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       early ??= signal;
     };
     onSignals((signal) => interrupt(signal));
+    // Listening before the first stage starts: probes get 503 "starting", not a refused connection.
+    const current: { run?: RunHandle } = {};
+    const health = await openHealthEndpoint(config, options.http, (text) => ctx.redactor.redact(text), () => current.run?.state);
     const handle: RunHandle = (started.handle = startRun({
       config,
       plan,
@@ -147,6 +155,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
       circuitReset: (stage) => circuitResetCommand(stage, analysis.location.shown, options.stateDir),
       onDiskFull: diskFull,
     }));
+    current.run = handle;
 
     interrupt = (signal) => handle.interrupt(signal);
     if (early) handle.interrupt(early);
@@ -159,6 +168,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
     const server = await startControlServer({ stateDir, runId, detached: Boolean(relay), control: handle.control, redactor: ctx.redactor, warn: err });
     try {
       const { exitCode } = await handle.done;
+      await health?.close();
       const recorded = finishRecord(recorder, stateDir);
       await renderer.close();
       if (options.junit && recorded) {

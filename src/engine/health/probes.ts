@@ -2,6 +2,7 @@
 // ("HTTP 503", "ECONNREFUSED 127.0.0.1:5432", "exit code 2").
 import type { HealthProbe } from "../../config/types.js";
 import { tcpAnswers } from "../preflight.js";
+import type { UserIdentity } from "../process/user-identity.js";
 import { startProcess } from "../process/run-process.js";
 import { deadline } from "../../util/deadline.js";
 import { BODY_SEARCH_LIMIT, searchBody } from "./body-search.js";
@@ -21,12 +22,14 @@ export interface ProbeContext {
   logMatched: () => boolean;
   /** A probe command started: its group is recorded, so a kill -9 of the supervisor cannot orphan it. */
   onProcess?: (pgid: number) => void;
+  /** A command probe runs as the stage's `user:`. */
+  user?: UserIdentity;
 }
 
 export async function probeOnce(probe: HealthProbe, ctx: ProbeContext): Promise<ProbeResult> {
   switch (probe.type) {
     case "command": {
-      const run = startProcess({ command: probe.command, cwd: ctx.cwd, env: ctx.env, timeoutMs: ctx.timeoutMs, killTimeoutMs: 1000, signal: ctx.signal, log: undefined, redactor: undefined });
+      const run = startProcess({ command: probe.command, cwd: ctx.cwd, env: ctx.env, timeoutMs: ctx.timeoutMs, killTimeoutMs: 1000, signal: ctx.signal, log: undefined, redactor: undefined, user: ctx.user });
       if (run.pid !== undefined) ctx.onProcess?.(run.pid);
       const outcome = await run.outcome;
       const last = run.lines.lastLines().at(-1);

@@ -65,11 +65,11 @@ function readProcStat(pid: string): string | undefined {
   }
 }
 
-// SIGTERM to the group, SIGKILL to whatever is left after `graceMs`. Resolves once no
-// live member remains (or after the SIGKILL, which cannot be refused).
-export async function terminateGroup(pgid: number, graceMs: number): Promise<"gone" | "terminated" | "killed"> {
+// SIGTERM (or a service's stop_signal) to the group, SIGKILL to whatever is left after
+// `graceMs`. Resolves once no live member remains (or after the SIGKILL, which cannot be refused).
+export async function terminateGroup(pgid: number, graceMs: number, signal: NodeJS.Signals = "SIGTERM"): Promise<"gone" | "terminated" | "killed"> {
   if (!groupAlive(pgid)) return "gone";
-  signalGroup(pgid, "SIGTERM");
+  signalGroup(pgid, signal);
   const deadline = Date.now() + graceMs;
   for (let wait = 5; Date.now() < deadline; wait = Math.min(wait * 2, 100)) {
     await sleep(Math.min(wait, Math.max(1, deadline - Date.now())));

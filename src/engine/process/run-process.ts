@@ -5,9 +5,11 @@
 // of it; how the process is started is spawn-child.ts — see bench/chain-overhead.mjs.
 import { readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import type { Command } from "../../config/types.js";
+import type { UserIdentity } from "./user-identity.js";
 import { OutputLines } from "./output-lines.js";
 import { groupAlive, terminateGroup } from "./process-group.js";
 import { spawnChild } from "./spawn-child.js";
+import { withUserEnv } from "./user-identity.js";
 import type { StageLog } from "./stage-log.js";
 import type { Redactor } from "../../redact/redactor.js";
 
@@ -30,6 +32,8 @@ export interface ProcessSpec {
   /** Output is redacted as it arrives, before the log, the tail or any line watcher sees it. */
   redactor: Redactor | undefined;
   onLine?: (line: string) => void;
+  /** Run as this user (`user:`; the supervisor is root, checked before the run). */
+  user?: UserIdentity;
 }
 
 export interface RunningProcess {
@@ -74,7 +78,7 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
   const cwdProblem = checkDirectory(spec.cwd);
   if (cwdProblem) return { pid: undefined, outcome: Promise.resolve({ kind: "spawn-error", message: cwdProblem }), lines, stop: () => undefined };
 
-  const child = spawnChild(file, args, spec.cwd, spec.env);
+  const child = spawnChild(file, args, spec.cwd, spec.user ? withUserEnv(spec.env, spec.user) : spec.env, spec.user);
   const pid = child.pid;
   let ending: "timeout" | "cancelled" | undefined;
   let stopping: Promise<unknown> | undefined;

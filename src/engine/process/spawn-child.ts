@@ -69,7 +69,7 @@ function load(): NonNullable<typeof loaded> {
   }
 }
 
-export function spawnChild(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
+export function spawnChild(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): SpawnedChild {
   const problem = nulByteProblem(file, args, env, cwd);
   if (problem) return failed(spawnError("ERR_NUL_BYTE", problem));
   const found = findExecutable(file, env, cwd);
@@ -78,7 +78,9 @@ export function spawnChild(file: string, args: string[], cwd: string, env: NodeJ
   // whether /bin/sh stands in between (below) or not.
   const childEnv = { ...env, PWD: path.resolve(cwd) };
   const { native } = load();
-  return native ? spawnNative(native, found.path, file, args, cwd, childEnv) : spawnWithNode(file, args, cwd, childEnv);
+  // posix_spawn cannot change the user: a stage with `user:` starts through child_process,
+  // which sets its uid and gid (and drops the supervisor's supplementary groups) before exec.
+  return native && !user ? spawnNative(native, found.path, file, args, cwd, childEnv) : spawnWithNode(file, args, cwd, childEnv, user);
 }
 
 function spawnNative(native: NativeSpawner, executable: string, file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
@@ -114,10 +116,10 @@ function spawnNative(native: NativeSpawner, executable: string, file: string, ar
 // already found, so sh fails only where spawn itself would.
 const MERGE_STDERR = 'exec 2>&1; exec "$@"';
 
-function spawnWithNode(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): SpawnedChild {
+function spawnWithNode(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): SpawnedChild {
   let child: ChildProcessByStdio<null, Readable, null>;
   try {
-    child = spawn("/bin/sh", ["-c", MERGE_STDERR, "sh", file, ...args], { cwd, env, detached: true, stdio: ["ignore", "pipe", "ignore"] });
+    child = spawn("/bin/sh", ["-c", MERGE_STDERR, "sh", file, ...args], { cwd, env, detached: true, stdio: ["ignore", "pipe", "ignore"], ...(user ?? {}) });
   } catch (error) {
     return failed(error as NodeJS.ErrnoException);
   }
