@@ -21,11 +21,16 @@ export type LockResult = { acquired: true; takenOver: LockHolder | undefined } |
 // Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat):
 // together with the pid it names one process, even after the pid is reused.
 export function processStartTime(pid: number): string | null {
+  return procStatFields(pid)?.[19] ?? null;
+}
+
+// The fields after the parenthesised command: state ppid pgrp ... (undefined: no such process).
+function procStatFields(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return null;
+    return undefined;
   }
 }
 
@@ -36,7 +41,11 @@ export function holderAlive(holder: LockHolder): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
-  const start = processStartTime(holder.pid);
+  const fields = procStatFields(holder.pid);
+  // A zombie has exited and holds nothing: a supervisor killed with -9 whose parent is gone
+  // waits as one until init reaps it, which here can take over a second.
+  if (fields?.[0] === "Z" || fields?.[0] === "X") return false;
+  const start = fields?.[19] ?? null;
   return holder.procStart === null || start === null || start === holder.procStart;
 }
 
