@@ -3,7 +3,7 @@
 // as a comment. A service that others wait for with `service_completed_successfully`
 // runs to completion, so it becomes a task; the others are services.
 import type { PathSegment } from "../config/diagnostic.js";
-import { dependencies, isMapping, type Raw } from "./dependencies.js";
+import { dependencies, isMapping, waitsForCompletion, type Raw } from "./dependencies.js";
 import { duration, environment, newStage, shown, stageName, stageNames, type Imported, type ImportedStage, type Skipped } from "./imported.js";
 
 // What an official image runs when compose gives no command, as run on this machine.
@@ -39,7 +39,7 @@ function completedTargets(services: Raw): Set<string> {
   const targets = new Set<string>();
   for (const raw of Object.values(services)) {
     const deps = isMapping(raw) && isMapping(raw.depends_on) ? raw.depends_on : {};
-    for (const [name, how] of Object.entries(deps)) if (isMapping(how) && how.condition === "service_completed_successfully") targets.add(name);
+    for (const [name, how] of Object.entries(deps)) if (isMapping(how) && waitsForCompletion(how.condition, "service_")) targets.add(name);
   }
   return targets;
 }
@@ -59,7 +59,8 @@ function service(key: string, s: Raw, names: Map<string, string>, isTask: boolea
   if (deps.length > 0) stage.fields.depends_on = deps;
   const env = environment(s.environment, at("environment"), skipped);
   if (Object.keys(env).length > 0) stage.fields.env = env;
-  if (s.env_file !== undefined) skip("env_file", "env_file is not supported by this netra-start yet: copy its variables into env");
+  const envFile = envFiles(s.env_file, at("env_file"), skipped);
+  if (envFile !== undefined) stage.fields.env_file = envFile;
   if (typeof s.working_dir === "string") {
     stage.fields.cwd = s.working_dir;
     stage.fieldNotes.cwd = "the container's directory: make it a directory on this machine";
@@ -71,6 +72,28 @@ function service(key: string, s: Raw, names: Map<string, string>, isTask: boolea
   if (grace) stage.fields.kill_timeout = grace;
   for (const field of Object.keys(s)) if (!HANDLED.has(field)) skip(field, CONTAINER_ONLY);
   return stage;
+}
+
+type EnvFileEntry = string | { path: string; required: false };
+
+// compose's `env_file`: a path, or a list of paths and `{ path, required, format }`. The same
+// shape in netra-start (docs/config.md "Environment files"); `required: true` is the default.
+function envFiles(raw: unknown, at: PathSegment[], skipped: Skipped[]): EnvFileEntry | EnvFileEntry[] | undefined {
+  if (typeof raw === "string") return raw;
+  if (!Array.isArray(raw)) {
+    if (raw !== undefined) skipped.push({ path: at, message: `"env_file" not imported: expected a path or a list of paths` });
+    return undefined;
+  }
+  const entries: EnvFileEntry[] = [];
+  raw.forEach((item, index) => {
+    if (typeof item === "string") entries.push(item);
+    else if (isMapping(item) && typeof item.path === "string") {
+      entries.push(item.required === false ? { path: item.path, required: false } : item.path);
+      // compose's `format: raw` (values taken literally) has no netra-start equivalent.
+      if (item.format !== undefined) skipped.push({ path: [...at, index, "format"], message: `"format" not imported: netra-start reads env files in compose's default format` });
+    } else skipped.push({ path: [...at, index], message: `env_file entry not imported: expected a path or { path, required }` });
+  });
+  return entries.length > 0 ? entries : undefined;
 }
 
 // compose runs `entrypoint` with `command` as its arguments; without either, the image's own.

@@ -1,9 +1,9 @@
 // A process-compose file: each process becomes a stage. Its readiness_probe is
 // netra-start's health (with initial_delay and success_threshold), its availability the
-// restart policy. A process that others wait for with
-// `process_completed_successfully` runs to completion, so it becomes a task.
+// restart policy. A process that others wait for with `process_completed_successfully`
+// (or `process_completed`) runs to completion, so it becomes a task.
 import type { PathSegment } from "../config/diagnostic.js";
-import { dependencies, isMapping, type Raw } from "./dependencies.js";
+import { dependencies, isMapping, waitsForCompletion, type Raw } from "./dependencies.js";
 import { environment, newStage, shown, stageName, stageNames, type Imported, type ImportedStage, type Skipped } from "./imported.js";
 
 const HANDLED = new Set(["command", "depends_on", "environment", "working_dir", "readiness_probe", "availability", "disabled", "description", "shutdown"]);
@@ -25,7 +25,7 @@ export function fromProcessCompose(data: unknown): Imported {
   const completes = new Set<string>();
   for (const raw of Object.values(processes)) {
     const deps = isMapping(raw) && isMapping(raw.depends_on) ? raw.depends_on : {};
-    for (const [name, how] of Object.entries(deps)) if (isMapping(how) && how.condition === "process_completed_successfully") completes.add(name);
+    for (const [name, how] of Object.entries(deps)) if (isMapping(how) && waitsForCompletion(how.condition, "process_")) completes.add(name);
   }
   const stages = Object.entries(processes).map(([key, raw]) => processStage(key, isMapping(raw) ? raw : {}, names, completes.has(key), skipped));
   const env = environment(top.environment, ["environment"], skipped);

@@ -15,12 +15,19 @@ export function writeConfig(imported: Imported, sourceName: string): string {
   imported.stages.forEach((stage, index) => {
     const node = doc.createNode(stage.fields) as YAMLMap;
     // Lists of words (depends_on, an argv) read best on one line, as people write them.
-    visit(node, { Seq: (_, seq) => void (seq.items.every(isScalar) && (seq.flow = true)) });
+    // A list holding mappings (depends_on's long form, env_file's { path, required })
+    // stays a block list, each mapping on its line in braces, as docs/config.md writes them.
+    visit(node, {
+      Seq: (_, seq) => {
+        if (seq.items.every(isScalar)) seq.flow = true;
+        else for (const item of seq.items) if (isMap(item) && item.items.every((pair) => isScalar(pair.value))) item.flow = true;
+      },
+    });
     for (const item of node.items as Pair[]) {
       const key = isScalar(item.key) ? String(item.key.value) : "";
       const note = stage.fieldNotes[key];
-      // After a scalar or a one-line list, on its line; above a block mapping.
-      if (note && (isScalar(item.value) || isSeq(item.value))) item.value.comment = ` ${note}`;
+      // After a scalar or a one-line list, on its line; above a block mapping or list.
+      if (note && (isScalar(item.value) || (isSeq(item.value) && item.value.flow === true))) item.value.comment = ` ${note}`;
       else if (note && isScalar(item.key)) item.key.commentBefore = ` ${note}`;
     }
     if (stage.notes.length > 0) node.commentBefore = stage.notes.map((n) => ` ${n}`).join("\n");

@@ -26,6 +26,8 @@ describe("netra-start import", () => {
     ["compose.yaml", "compose", 5],
   ] as const) {
     it(`${file}: writes a startup.yaml that validate accepts`, async () => {
+      // The project the compose file comes from has the .env its api reads (env_file: .env).
+      project.write(".env", "SECRET_KEY=dev\n");
       const result = await importFile([fixture(file)]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`wrote startup.yaml: ${stages} stages from ${file} (${kind})`);
@@ -37,18 +39,44 @@ describe("netra-start import", () => {
   }
 
   it("compose: an unmappable field is a comment in the file and a located warning on stderr", async () => {
+    project.write(".env", "SECRET_KEY=dev\n");
     const result = await importFile([fixture("compose.yaml")]);
     expect(result.code).toBe(0);
     const text = written();
     expect(text).toContain("  db:\n    # not imported: image: postgres:16 (netra-start runs commands on this machine, not containers)\n");
     expect(text).toContain('    # not imported: ports: ["5432:5432"] (netra-start runs commands on this machine, not containers)\n');
-    expect(text).toContain("    depends_on: [migrate, redis] # redis: service_started — netra-start waits until it is ready\n");
+    expect(text).toContain("    depends_on:\n      - {stage: migrate, condition: completed}\n      - {stage: redis, condition: started}\n");
+    expect(text).toContain("    env_file: .env\n");
+    expect(text).toContain("    env_file:\n      - {path: ./worker.env, required: false}\n");
     expect(result.stderr).toContain('compose.yaml:6:5 warning: services.db.image: "image" not imported: netra-start runs commands on this machine, not containers\n');
-    expect(result.stderr).toContain('compose.yaml:46:5 warning: services.api.env_file: "env_file" not imported');
+    expect(result.stderr).not.toContain("env_file");
     // The migration others wait for with service_completed_successfully runs to completion.
     const plan = await runCli(["plan", "--format", "json"], { cwd: project.dir });
-    const stages = (JSON.parse(plan.stdout) as { stages: { name: string; kind: string }[] }).stages;
+    const stages = (JSON.parse(plan.stdout) as { stages: { name: string; kind: string; dependencies: unknown[] }[] }).stages;
+    expect(plan.code).toBe(0);
     expect(stages.find((s) => s.name === "migrate")?.kind).toBe("task");
+    // compose's conditions carried over: what netra-start will wait for.
+    expect(stages.find((s) => s.name === "api")?.dependencies).toEqual([
+      { stage: "migrate", condition: "completed", required: true, restart: false },
+      { stage: "redis", condition: "started", required: true, restart: false },
+    ]);
+    expect(stages.find((s) => s.name === "worker")?.dependencies).toContainEqual({ stage: "api", condition: "ready", required: false, restart: false });
+  });
+
+  it("compose env_file: read from startup.yaml's folder when the compose file is elsewhere; a missing one is exit 2 at its line", async () => {
+    project.write("app/compose.yaml", "services:\n  api:\n    command: printenv GREETING\n    env_file: [.env, { path: local.env, required: false }]\n");
+    project.write("app/.env", "GREETING=hello from app/.env\n");
+    const result = await importFile(["app/compose.yaml"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(written()).toContain("    env_file:\n      - app/.env\n      - {path: app/local.env, required: false}\n");
+    const up = await runCli(["up", "--output", "plain"], { cwd: project.dir });
+    expect(up.stdout).toContain("api │ hello from app/.env");
+
+    project.write("compose.yaml", "services:\n  api:\n    command: printenv GREETING\n    env_file: .env\n");
+    const missing = await importFile(["compose.yaml", "--force"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("startup.yaml:10:15 stages.api.env_file: env file .env not found (create it");
   });
 
   it("Procfile: the imported graph runs — release first, then the processes", async () => {

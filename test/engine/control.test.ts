@@ -172,6 +172,41 @@ describe("up --detach and the commands that talk to it", { timeout: 90_000 }, ()
     expect(processesMatching(marker)).toEqual([]);
   });
 
+  it("restart db restarts api (its edge says restart: true) and leaves web (a plain edge) running", async () => {
+    const [dbPort, apiPort, webPort] = [await freePort(), await freePort(), await freePort()];
+    const marker = `ctl-${dbPort}`;
+    const service = (name: string, port: number, deps: string) => `  ${name}:
+    kind: service
+${deps}    command: [node, ${SERVICE}, ${marker}-${name}]
+    env: { PORT: "${port}" }
+    health: { http: "http://127.0.0.1:${port}/health", interval: 100ms, retries: 100 }
+`;
+    const file = project.write(
+      "startup.yaml",
+      `version: 1
+stages:
+${service("db", dbPort, "")}${service("api", apiPort, "    depends_on: [{ stage: db, restart: true }]\n")}${service("web", webPort, "    depends_on: [db]\n")}`,
+    );
+    expect((await cli(["up", "--detach", "--output", "plain"], file)).code).toBe(0);
+    const pids = async () => new Map(json<Status>(await cli(["status", "--output", "json"], file)).stages.map((s) => [s.name, s.pid]));
+    const before = await pids();
+
+    const restart = await cli(["restart", "db"], file);
+    expect(restart.stderr).toBe("");
+    expect(restart.code).toBe(0);
+    expect(restart.stdout).toMatch(/^db: restarted, ready \(pid \d+\)\napi: restarted, ready \(pid \d+\)\n$/);
+    expect(supervisorLog()).toContain("[api] restart requested by its dependency db restarting");
+
+    const after = await pids();
+    expect(after.get("db")).not.toBe(before.get("db"));
+    expect(after.get("api")).not.toBe(before.get("api"));
+    expect(after.get("web")).toBe(before.get("web"));
+    expect(processesMatching(`${marker}-`)).toHaveLength(3);
+
+    expect((await cli(["down"], file)).code).toBe(0);
+    expect(processesMatching(marker)).toEqual([]);
+  });
+
   it("kill -9 of the detached supervisor: status says so, records the run abandoned and ends what it left running", async () => {
     const port = await freePort();
     const marker = `ctl-${port}`;

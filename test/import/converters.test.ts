@@ -67,8 +67,33 @@ describe("fromCompose", () => {
     const [db, setup, api] = stages;
     expect(db?.fields).toEqual({ kind: "service", command: "postgres", health: { command: "pg_isready", interval: "5s", retries: 4 } });
     expect(setup?.fields).toMatchObject({ kind: "task", depends_on: ["db"] });
-    expect(api?.fields).toEqual({ kind: "service", command: ["node", "api.js"], depends_on: ["setup", "db"], env: { A: "1" }, cwd: "/srv", restart: "always" });
-    expect(api?.fieldNotes.depends_on).toBe("db: service_started — netra-start waits until it is ready");
+    expect(api?.fields).toEqual({
+      kind: "service",
+      command: ["node", "api.js"],
+      depends_on: [{ stage: "setup", condition: "completed" }, { stage: "db", condition: "started" }],
+      env: { A: "1" },
+      cwd: "/srv",
+      restart: "always",
+    });
+    expect(api?.fieldNotes.depends_on).toBeUndefined();
+  });
+  it("writes the long form only for what differs from ready and required: required: false, restart: true", () => {
+    const { stages } = fromCompose({
+      services: { db: { command: "db" }, cache: { command: "c" }, api: { command: "a", depends_on: { db: { condition: "service_healthy", restart: true }, cache: { condition: "service_healthy", required: false } } } },
+    });
+    expect(stages[2]?.fields.depends_on).toEqual([{ stage: "db", restart: true }, { stage: "cache", required: false }]);
+    expect(stages[2]?.fieldNotes.depends_on).toBe("cache: not required, but if it is critical its failure still ends the run (priority: low lets the run go on)");
+  });
+  it("maps env_file as a path, a list, and { path, required }", () => {
+    const imported = fromCompose({
+      services: {
+        one: { command: "a", env_file: ".env" },
+        many: { command: "b", env_file: ["a.env", { path: "b.env", required: false }, { path: "c.env", required: true, format: "raw" }] },
+      },
+    });
+    expect(imported.stages[0]?.fields.env_file).toBe(".env");
+    expect(imported.stages[1]?.fields.env_file).toEqual(["a.env", { path: "b.env", required: false }, "c.env"]);
+    expect(imported.skipped.map((s) => s.path.join("."))).toEqual(["services.many.env_file.2.format"]);
   });
   it("gives names that differ only in case or punctuation a name each", () => {
     const { stages } = fromCompose({ services: { Web: { command: "a" }, web: { command: "b" }, "web.": { command: "c" } } });
@@ -96,6 +121,7 @@ describe("fromProcessCompose", () => {
           is_daemon: false,
         },
         seed: { command: "./seed", depends_on: { api: { condition: "process_healthy" } } },
+        report: { command: "./report", depends_on: { seed: { condition: "process_completed" }, api: { condition: "process_started" } } },
       },
     });
     expect(stages[0]?.fields).toEqual({
@@ -106,6 +132,9 @@ describe("fromProcessCompose", () => {
       circuit_breaker: { threshold: 4 },
     });
     expect(stages[1]?.fields.depends_on).toEqual(["api"]);
+    // process_completed: any exit will do, so seed is a task and not required.
+    expect(stages[1]?.fields.kind).toBe("task");
+    expect(stages[2]?.fields.depends_on).toEqual([{ stage: "seed", condition: "completed", required: false }, { stage: "api", condition: "started" }]);
     expect(skipped.map((s) => s.path.join("."))).toEqual(["processes.api.is_daemon"]);
   });
 });
@@ -116,5 +145,12 @@ describe("writeConfig", () => {
     const text = writeConfig(imported, "compose.yaml");
     expect(text).toContain("  db:\n    # not imported: image: postgres:16 (netra-start runs commands on this machine, not containers)\n    kind: service\n");
     expect(parse(text)).toEqual({ version: 1, name: "shop", stages: { db: { kind: "service", command: "postgres" } } });
+  });
+  it("writes long-form edges and env_file entries one per line, in braces, and reads back the same", () => {
+    const imported = fromCompose({ services: { db: { command: "db" }, api: { command: "a", env_file: [{ path: "x.env", required: false }], depends_on: { db: { condition: "service_started" } } } } });
+    const text = writeConfig(imported, "compose.yaml");
+    expect(text).toContain("    depends_on:\n      - {stage: db, condition: started}\n");
+    expect(text).toContain("    env_file:\n      - {path: x.env, required: false}\n");
+    expect(parse(text)).toMatchObject({ stages: { api: { depends_on: [{ stage: "db", condition: "started" }], env_file: [{ path: "x.env", required: false }] } } });
   });
 });

@@ -12,6 +12,7 @@ import { fromCompose } from "../../import/compose.js";
 import type { Imported, SourceKind } from "../../import/imported.js";
 import { fromProcessCompose } from "../../import/process-compose.js";
 import { fromProcfile } from "../../import/procfile.js";
+import { rebaseEnvFiles } from "../../import/rebase-paths.js";
 import { writeConfig } from "../../import/write-config.js";
 import { ExitCode, UsageError } from "../exit.js";
 import { err, out } from "../io.js";
@@ -42,6 +43,7 @@ export async function run(args: string[], options: ImportOptions): Promise<numbe
   }
   const { imported, source } = converted;
   if (imported.stages.length === 0) throw new UsageError(`${inputShown} has no ${kind === "procfile" ? "process types" : kind === "compose" ? "services" : "processes"} to import`, "check that it is the file you meant");
+  rebaseEnvFiles(imported, path.dirname(input), path.dirname(target));
   writeFileSync(target, writeConfig(imported, path.basename(input)));
   const warnings = imported.skipped.map((skipped) => locateSkipped(skipped, source, inputShown));
   for (const warning of sortDiagnostics(warnings)) err(formatDiagnosticLine(warning));
