@@ -7,12 +7,13 @@ import type { Diagnostic, PathSegment } from "./diagnostic.js";
 import { parseDuration, parseSize } from "./duration.js";
 import { interpolate, type InterpolateOptions } from "./interpolate.js";
 import { UnsetVariables } from "./unset-variables.js";
-import { checkHostPort, checkHttpUrl, parseBoolean, parsePort, type Parsed } from "./typed-values.js";
-import { diagnosticAt, type ConfigSource } from "./source.js";
+import { checkHostPort, checkHttpUrl, checkScope, parseBoolean, parsePort, type Parsed } from "./typed-values.js";
+import { POSTGRES_URL_PATTERN } from "./schema.js";
+import { diagnosticAt, locate as locateNode, type ConfigSource } from "./source.js";
 import { compileLogPattern } from "./log-pattern.js";
 import { collidingStageNames, outputEnvName } from "./output-names.js";
 import { didYouMean } from "./suggest.js";
-import type { Command, Config, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
+import type { Command, Config, Coordination, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
 import { DEFAULT_SETTINGS, DEFAULT_STAGE, type Priority, type RestartPolicy, type StageKind } from "./types.js";
 import { buildGraph } from "../graph/stage-graph.js";
 import { findCycles } from "../graph/cycles.js";
@@ -128,6 +129,12 @@ class Resolver {
     return { value: result.value, failed: result.problems.some((p) => p.kind !== "unset") };
   }
 
+  /** `file:line:col` of a key path, for messages printed at run time. */
+  position(path: PathSegment[]): string {
+    const where = locateNode(this.input.source, path);
+    return `${this.input.source.file}:${where.line}:${where.col}`;
+  }
+
   // A value set in `defaults` is interpolated once per stage: say each problem once.
   private reportOnce(at: At, fields: { code: string; message: string; hint?: string }): void {
     const where = locate(at);
@@ -190,6 +197,8 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
     stages.push({ ...resolveStage(r, name, stages.length, deepMerge(defaults, own), own, dir, dependsOn), line: lines.get(name) ?? 0 });
   }
 
+  const settings = resolveSettings(r, isPlainObject(merged.settings) ? merged.settings : {});
+  checkOnceStages(r, stages, settings);
   r.reportUnsetVariables();
   checkOutputPrefixes(r, stages.map((s) => s.name));
 
@@ -199,13 +208,13 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
     name: typeof merged.name === "string" ? merged.name : path.basename(dir),
     profile: input.profile,
     hash: input.hash,
-    settings: resolveSettings(isPlainObject(merged.settings) ? merged.settings : {}),
+    settings,
     stages,
   };
   return { config, diagnostics: r.diagnostics };
 }
 
-function resolveSettings(raw: Raw): Settings {
+function resolveSettings(r: Resolver, raw: Raw): Settings {
   const retention = isPlainObject(raw.retention) ? raw.retention : {};
   return {
     concurrency: (raw.concurrency as number | undefined) ?? DEFAULT_SETTINGS.concurrency,
@@ -216,7 +225,35 @@ function resolveSettings(raw: Raw): Settings {
       days: (retention.days as number | undefined) ?? DEFAULT_SETTINGS.retention.days,
     },
     secrets: (raw.secrets as string[] | undefined) ?? [],
+    coordination: isPlainObject(raw.coordination) ? resolveCoordination(r, raw.coordination) : undefined,
   };
+}
+
+// The URL may come from ${DATABASE_URL} and hold a password: a wrong one is reported
+// without its value.
+function resolveCoordination(r: Resolver, raw: Raw): Coordination {
+  const at = (field: string) => () => r.where(["settings", "coordination", field]);
+  const postgres = r.text(raw.postgres as string, at("postgres"));
+  if (!new RegExp(POSTGRES_URL_PATTERN, "u").test(postgres) && postgres !== "")
+    r.report(at("postgres"), {
+      code: "invalid-value",
+      message: `expected a postgres:// or postgresql:// connection URL (from ${JSON.stringify(raw.postgres)}; the value is not shown, it may hold a password)`,
+      hint: "set the variable to a URL like postgres://user:password@host:5432/db",
+    });
+  const scope = r.typed(raw.scope as string, at("scope"), checkScope) ?? "";
+  return { postgres, scope, where: r.position(at("postgres")()) };
+}
+
+// `once: fleet` needs a database to coordinate through, and a task that ends: a service
+// has no result for the other hosts to take.
+function checkOnceStages(r: Resolver, stages: readonly Stage[], settings: Settings): void {
+  for (const stage of stages) {
+    if (stage.once === undefined) continue;
+    const at = () => r.where(["stages", stage.name, "once"]);
+    if (settings.coordination === undefined)
+      r.report(at, { code: "once-without-coordination", message: "once: fleet needs settings.coordination", hint: 'add settings.coordination: { postgres: "${DATABASE_URL}", scope: my-app } (docs/fleet.md)' });
+    if (stage.kind === "service") r.report(at, { code: "once-on-service", message: "once: fleet applies only to tasks", hint: "remove once, or make the stage a task" });
+  }
 }
 
 // `enabled: ${FLAG}` decides which stages exist, so it is interpolated before anything
@@ -311,6 +348,8 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
     requires: resolveRequires(r, isPlainObject(s.requires) ? s.requires : {}, dir, (...field) => at("requires", ...field)),
     restart: (s.restart as RestartPolicy | undefined) ?? DEFAULT_STAGE.restart,
     killTimeoutMs: ms(s.kill_timeout, DEFAULT_STAGE.killTimeoutMs),
+    once: s.once as "fleet" | undefined,
+    onceTimeoutMs: ms(s.once_timeout, DEFAULT_STAGE.onceTimeoutMs),
   };
 }
 

@@ -60,6 +60,8 @@ const command = {
 export const REFERENCE_PATTERN = "\\$";
 export const HOST_PORT_PATTERN = "^[^\\s:]+:[0-9]{1,5}$|^\\[[0-9a-fA-F:]+\\]:[0-9]{1,5}$";
 export const HTTP_URL_PATTERN = "^https?://";
+export const POSTGRES_URL_PATTERN = "^postgres(ql)?://";
+export const SCOPE_PATTERN = "^[A-Za-z0-9._-]{1,200}$";
 const orReference = (pattern: string) => `${pattern}|${REFERENCE_PATTERN}`;
 const reference = (expected: string) => ({ type: "string", pattern: REFERENCE_PATTERN, "x-expected": `${expected}, or text with a \${VAR} reference` });
 
@@ -176,6 +178,7 @@ const defaultableProperties = {
   requires,
   restart: { enum: [...RESTART_POLICIES] },
   kill_timeout: duration,
+  once_timeout: duration,
 };
 
 // A profile's stage entry is an override: every field optional, merged over the file.
@@ -188,6 +191,7 @@ const stageOverrideProperties = {
     "x-expected": "a path to a .js, .mjs, .cjs or .ts module",
   },
   depends_on: { type: "array", items: { type: "string" }, uniqueItems: true },
+  once: { enum: ["fleet"], description: "fleet: one host of the fleet (settings.coordination) runs this task; the others wait and take its result." },
 };
 
 const stageProperties = { ...stageOverrideProperties, health };
@@ -208,6 +212,16 @@ const settings = {
       },
     },
     secrets: { ...stringList, description: "Names of environment variables whose values are redacted everywhere." },
+    coordination: {
+      type: "object",
+      description: "The PostgreSQL database through which replicas run `once: fleet` stages once (docs/fleet.md).",
+      additionalProperties: false,
+      required: ["postgres", "scope"],
+      properties: {
+        postgres: { type: "string", pattern: orReference(POSTGRES_URL_PATTERN), "x-expected": "a postgres:// or postgresql:// connection URL" },
+        scope: { type: "string", pattern: orReference(SCOPE_PATTERN), "x-expected": "a scope name: letters, digits, . _ - (e.g. shop-prod)" },
+      },
+    },
   },
 };
 

@@ -67,6 +67,10 @@ export interface Stage {
   requires: Requires;
   restart: RestartPolicy;
   killTimeoutMs: number;
+  /** `once: fleet`: one host of the fleet runs it, the others take its recorded result (docs/fleet.md). */
+  once: "fleet" | undefined;
+  /** How long a host waits for the fleet's holder of a `once: fleet` stage. */
+  onceTimeoutMs: number;
 }
 
 export interface Settings {
@@ -75,6 +79,17 @@ export interface Settings {
   rollback: boolean;
   retention: { runs: number; days: number };
   secrets: string[];
+  coordination: Coordination | undefined;
+}
+
+/** settings.coordination: the PostgreSQL database through which a fleet runs `once: fleet` stages. */
+export interface Coordination {
+  /** A postgres:// connection string; it may hold a password, so it is never printed whole. */
+  postgres: string;
+  /** Names the fleet: hosts with the same scope share their `once: fleet` results. */
+  scope: string;
+  /** `file:line:col` of settings.coordination.postgres, for errors at run time. */
+  where: string;
 }
 
 export interface Config {
@@ -100,6 +115,7 @@ export const DEFAULT_STAGE = {
   circuitBreaker: { threshold: 3, recoveryMs: 300_000 },
   restart: "on-failure",
   killTimeoutMs: 5000,
+  onceTimeoutMs: 600_000,
   health: { intervalMs: 1000, timeoutMs: 5000, retries: 10, startPeriodMs: 0 },
 } as const;
 
@@ -112,4 +128,5 @@ export const DEFAULT_SETTINGS: Settings = {
   rollback: true,
   retention: { runs: 200, days: 90 },
   secrets: [],
+  coordination: undefined,
 };

@@ -62,6 +62,8 @@ export type FactEvent =
   | { type: "circuit-changed"; at: string; stage: string; from: CircuitState; to: CircuitState; consecutiveFailures: number; openedAt: string | undefined; nextTryAt: string | undefined; why: string }
   | { type: "outputs-saved"; at: string; stage: string; file: string; keys: string[]; secretKeys: string[] }
   | { type: "services-running"; at: string; stages: string[] }
+  /** A `once: fleet` stage waits for the host that holds it (docs/fleet.md). */
+  | { type: "fleet-waiting"; at: string; stage: string; holder: string; scope: string }
   /** `undo`: cleanups run (a failed run, `down --undo`); else services are only stopped. */
   | { type: "rollback-started"; at: string; reason: RollbackReason; undo: boolean; stages: string[] }
   | { type: "rollback-finished"; at: string; reason: RollbackReason; failed: number; skipped: boolean }

@@ -44,6 +44,7 @@ export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent
     case "circuit-changed":
     case "outputs-saved":
     case "services-running":
+    case "fleet-waiting":
     case "rollback-started":
     case "rollback-finished":
       return event;
@@ -57,6 +58,7 @@ function redactFailure(failure: AttemptFailure, r: (text: string) => string): At
     case "spawn-error":
     case "module-error":
     case "output-collision":
+    case "coordination":
       return { ...failure, message: r(failure.message) };
     case "health":
       return { ...failure, detail: r(failure.detail) };

@@ -100,6 +100,7 @@ export function startRun(options: RunOptions): RunHandle {
     upstreamOutputs,
     firstAttempt,
     circuitReset: options.circuitReset,
+    coordination: options.config.settings.coordination,
   });
   const stopNow = () => {
     scheduler?.halt();

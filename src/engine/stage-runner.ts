@@ -3,7 +3,7 @@
 // RunState and reports what happens on the way; returns how it ended, and the caller
 // (scheduler, supervisor) makes the final transition.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import type { Command, Stage } from "../config/types.js";
+import type { Command, Coordination, Stage } from "../config/types.js";
 import { logPattern } from "../config/log-pattern.js";
 import { moduleCommand } from "./module/command.js";
 import type { HostResult } from "./module/host.js";
@@ -44,6 +44,8 @@ export interface StageRunContext {
   firstAttempt?: number;
   /** The command that closes a stage's circuit by hand, with this invocation's config and state dir. */
   circuitReset?: (stage: string) => string;
+  /** settings.coordination: `once: fleet` stages run through it (src/fleet/). */
+  coordination?: Coordination;
 }
 
 /** A service that became ready: still running, stopped at teardown. */
@@ -65,6 +67,13 @@ type AttemptResult =
 const OUTPUT_EVENT_INTERVAL_MS = 150;
 
 export async function runStage(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
+  if (stage.once !== "fleet" || !ctx.coordination) return runStageHere(stage, ctx);
+  // Loaded only for a fleet stage: a run without one loads neither this nor `pg`.
+  const { runOnceInFleet } = await import("../fleet/run-once.js");
+  return runOnceInFleet(stage, { ...ctx, coordination: ctx.coordination }, (signal) => runStageHere(stage, { ...ctx, signal }));
+}
+
+async function runStageHere(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
   const { state } = ctx;
   const log = new StageLog(stageLogPath(ctx.logDir, stage.name), ctx.redactor, ctx.onDiskFull);
   const admission = admit(state.circuit(stage.name), stage.circuitBreaker, Date.now());

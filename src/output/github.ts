@@ -92,6 +92,7 @@ export function createStepSummary(file: string, name: string): (event: EngineEve
       case "circuit-changed":
       case "outputs-saved":
       case "services-running":
+      case "fleet-waiting":
       case "rollback-started":
       case "rollback-finished":
         // The summary is the end result: the rest of the stream leaves it as it is.

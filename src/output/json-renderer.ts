@@ -30,6 +30,7 @@ export function createJsonRenderer(write: (line: string) => void): (event: Engin
       case "circuit-changed":
       case "outputs-saved":
       case "services-running":
+      case "fleet-waiting":
       case "rollback-started":
       case "rollback-finished":
       case "run-finished":

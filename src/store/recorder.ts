@@ -152,6 +152,7 @@ export class RunRecorder {
       case "service-output":
       case "service-exited":
       case "services-running":
+      case "fleet-waiting":
       case "outputs-saved":
       case "rollback-started":
       case "rollback-finished":
