@@ -251,7 +251,7 @@ function checkOnceStages(r: Resolver, stages: readonly Stage[], settings: Settin
     if (stage.once === undefined) continue;
     const at = () => r.where(["stages", stage.name, "once"]);
     if (settings.coordination === undefined)
-      r.report(at, { code: "once-without-coordination", message: "once: fleet needs settings.coordination", hint: 'add settings.coordination: { postgres: "${DATABASE_URL}", scope: my-app } (docs/fleet.md)' });
+      r.report(at, { code: "once-without-coordination", message: "once: fleet needs settings.coordination", hint: 'add settings.coordination: { postgres: "${DATABASE_URL}", scope: my-app }; see docs/fleet.md' });
     if (stage.kind === "service") r.report(at, { code: "once-on-service", message: "once: fleet applies only to tasks", hint: "remove once, or make the stage a task" });
   }
 }
