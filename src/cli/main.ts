@@ -105,9 +105,10 @@ function buildProgram(): Command {
       .command("history")
       .description("recent runs")
       .option("--limit <n>", "how many", "20")
+      .option("--fleet", "every host's runs, from settings.report_store: postgres")
       .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
   )
-    .addHelpText("after", examples(["netra-start history", "netra-start history --limit 5 --format json"]))
+    .addHelpText("after", examples(["netra-start history", "netra-start history --limit 5 --format json", "netra-start history --fleet"]))
     .action(lazy(() => import("./commands/history.js")));
 
   addCommonOptions(

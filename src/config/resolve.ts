@@ -226,6 +226,7 @@ function resolveSettings(r: Resolver, raw: Raw): Settings {
     },
     secrets: (raw.secrets as string[] | undefined) ?? [],
     coordination: isPlainObject(raw.coordination) ? resolveCoordination(r, raw.coordination) : undefined,
+    reportStore: (raw.report_store as Settings["reportStore"] | undefined) ?? DEFAULT_SETTINGS.reportStore,
   };
 }
 
@@ -247,6 +248,8 @@ function resolveCoordination(r: Resolver, raw: Raw): Coordination {
 // `once: fleet` needs a database to coordinate through, and a task that ends: a service
 // has no result for the other hosts to take.
 function checkOnceStages(r: Resolver, stages: readonly Stage[], settings: Settings): void {
+  if (settings.reportStore === "postgres" && settings.coordination === undefined)
+    r.report(() => r.where(["settings", "report_store"]), { code: "report-store-without-coordination", message: "report_store: postgres needs settings.coordination (its database)", hint: 'add settings.coordination: { postgres: "${DATABASE_URL}", scope: my-app }; see docs/fleet.md' });
   for (const stage of stages) {
     if (stage.once === undefined) continue;
     const at = () => r.where(["stages", stage.name, "once"]);

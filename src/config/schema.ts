@@ -212,6 +212,7 @@ const settings = {
       },
     },
     secrets: { ...stringList, description: "Names of environment variables whose values are redacted everywhere." },
+    report_store: { enum: ["sqlite", "postgres"], description: "postgres: also copy every run to settings.coordination's database, for `history --fleet` (docs/fleet.md)." },
     coordination: {
       type: "object",
       description: "The PostgreSQL database through which replicas run `once: fleet` stages once (docs/fleet.md).",

@@ -80,6 +80,8 @@ export interface Settings {
   retention: { runs: number; days: number };
   secrets: string[];
   coordination: Coordination | undefined;
+  /** Where runs are recorded besides the local SQLite: `postgres` copies them to settings.coordination's database. */
+  reportStore: "sqlite" | "postgres";
 }
 
 /** settings.coordination: the PostgreSQL database through which a fleet runs `once: fleet` stages. */
@@ -129,4 +131,5 @@ export const DEFAULT_SETTINGS: Settings = {
   retention: { runs: 200, days: 90 },
   secrets: [],
   coordination: undefined,
+  reportStore: "sqlite",
 };

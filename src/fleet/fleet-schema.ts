@@ -3,6 +3,7 @@
 // them). A database migrated by a newer netra-start is refused, not guessed at.
 import type { CoordinationSession } from "./coordination-session.js";
 import { shownUrl } from "./database-url.js";
+import { REPORT_TABLES_SQL } from "./report-tables.js";
 
 /** Fixed advisory lock id for migrating the fleet tables ("netra" in ASCII, then 1). */
 const SCHEMA_LOCK_ID = "474335536097";
@@ -21,6 +22,8 @@ const MIGRATIONS: readonly string[] = [
      finished_at timestamptz,
      PRIMARY KEY (scope, stage, fingerprint)
    )`,
+  // 2: settings.report_store: postgres — every host's runs, with SQLite's columns plus `host`.
+  REPORT_TABLES_SQL,
 ];
 
 export const FLEET_SCHEMA_VERSION = MIGRATIONS.length;

@@ -192,6 +192,42 @@ describe("once: fleet", () => {
     expect(started()).toEqual([]);
   }, 30_000);
 
+  it("report_store: postgres copies every host's runs, stage_runs, attempts and health rows; history --fleet lists them all", async () => {
+    const scope = nextScope();
+    const file = project.write(
+      "report.yaml",
+      `version: 1\nsettings:\n  report_store: postgres\n  coordination: { postgres: "\${DATABASE_URL}", scope: ${scope} }\nstages:\n  setup:\n    command: "true"\n    health: { command: "true" }\n`,
+    );
+    const hosts = ["web-1", "web-2", "web-3"];
+    const results = await Promise.all(hosts.map((name) => startHost(name, file).done));
+    for (const result of results) expect(result.code, result.stdout + result.stderr).toBe(0);
+    const listed = await runCli(["history", "--fleet", "-c", file, "--format", "json"], { env: { DATABASE_URL: pg.url } });
+    expect(listed.code, listed.stderr).toBe(0);
+    const runs = listed.stdout.trim().split("\n").map((line) => JSON.parse(line) as { host: string; id: string; status: string; ready: number; stages_total: number });
+    for (const name of hosts) {
+      const local = queryDb<{ id: string }>(path.join(project.dir, `state-${name}`), "SELECT id FROM runs")[0]?.id;
+      expect(runs.filter((r) => r.host === name)).toEqual([expect.objectContaining({ id: local, status: "ready", ready: 1, stages_total: 1 })]);
+      expect(pg.psql(`SELECT count(*) FROM netra_stage_runs WHERE host = '${name}' AND run_id = '${local}'`)).toBe("1");
+      expect(pg.psql(`SELECT count(*) FROM netra_attempts WHERE host = '${name}' AND run_id = '${local}' AND outcome = 'ok'`)).toBe("1");
+      expect(pg.psql(`SELECT count(*) FROM netra_health_checks WHERE host = '${name}' AND run_id = '${local}' AND ok = 1`)).toBe("1");
+    }
+    const text = await runCli(["history", "--fleet", "-c", file], { env: { DATABASE_URL: pg.url } });
+    expect(text.stdout).toMatch(/^HOST +RUN +STARTED +STATUS/);
+    for (const name of hosts) expect(text.stdout).toMatch(new RegExp(`^${name} +\\S+ +\\S+ \\S+ +ready +0 `, "m"));
+  }, 60_000);
+
+  it("report_store: a database that will not take the rows is a warning, never the run's exit code; the next up copies what was missed", async () => {
+    const scope = nextScope();
+    const file = project.write("report.yaml", `version: 1\nsettings:\n  report_store: postgres\n  coordination: { postgres: "\${DATABASE_URL}", scope: ${scope} }\nstages:\n  setup:\n    command: "true"\n`);
+    const missed = await startHost("web-9", file, `postgres://fleet@127.0.0.1:${await freePort()}/postgres`).done;
+    expect(missed.code, missed.stderr).toBe(0);
+    expect(missed.stderr).toMatch(/warning: the report store postgres:\/\/fleet@127\.0\.0\.1:\d+\/postgres \(settings\.report_store, postgres at .*report\.yaml:4:\d+\) did not take this host's runs after 3 tries: cannot reach .*ECONNREFUSED.*; they stay in the local report database and the next up copies them/);
+    const next = await startHost("web-9", file).done;
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toBe("");
+    expect(pg.psql("SELECT count(*) FROM netra_runs WHERE host = 'web-9'")).toBe("2");
+  }, 60_000);
+
   // Last: it stops the cluster.
   it("PostgreSQL stopped mid-wait: every host exits saying so, and nothing is left running", async () => {
     const scope = nextScope();
