@@ -116,9 +116,10 @@ function buildProgram(): Command {
       .command("report")
       .description("one run (default: the latest)")
       .argument("[run]", "run id, or a unique prefix of it")
+      .option("--fleet", "a run of any host, from settings.report_store: postgres")
       .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json", "junit", "prometheus", "html"])),
   )
-    .addHelpText("after", examples(["netra-start report", "netra-start report --format junit > startup.xml", "netra-start report 20261123 --format prometheus", "netra-start report --format html > run.html"]))
+    .addHelpText("after", examples(["netra-start report", "netra-start report --format junit > startup.xml", "netra-start report 20261123 --format prometheus", "netra-start report --format html > run.html", "netra-start report --fleet"]))
     .action(lazy(() => import("./commands/report.js")));
 
   addCommonOptions(

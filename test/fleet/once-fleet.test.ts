@@ -214,6 +214,16 @@ describe("once: fleet", () => {
     const text = await runCli(["history", "--fleet", "-c", file], { env: { DATABASE_URL: pg.url } });
     expect(text.stdout).toMatch(/^HOST +RUN +STARTED +STATUS/);
     for (const name of hosts) expect(text.stdout).toMatch(new RegExp(`^${name} +\\S+ +\\S+ \\S+ +ready +0 `, "m"));
+    // report --fleet reads any host's run back, in every format.
+    const other = runs.find((r) => r.host === "web-2") as { id: string };
+    const report = await runCli(["report", "--fleet", other.id, "-c", file, "--format", "json"], { env: { DATABASE_URL: pg.url } });
+    expect(report.code, report.stderr).toBe(0);
+    const details = JSON.parse(report.stdout) as { run: { host: string; id: string }; stages: { stage: string; status: string }[]; attempts: unknown[]; health: unknown[] };
+    expect(details.run).toMatchObject({ host: "web-2", id: other.id });
+    expect(details.stages).toEqual([expect.objectContaining({ stage: "setup", status: "ready" })]);
+    expect([details.attempts.length, details.health.length]).toEqual([1, 1]);
+    const junit = await runCli(["report", "--fleet", other.id, "-c", file, "--format", "junit"], { env: { DATABASE_URL: pg.url } });
+    expect(junit.stdout).toMatch(/<testsuite [^>]*hostname="web-2"[^]*<testcase [^>]*name="setup"/);
   }, 60_000);
 
   it("report_store: a database that will not take the rows is a warning, never the run's exit code; the next up copies what was missed", async () => {
