@@ -23,6 +23,12 @@ export function unreachableMessage(c: Coordination, error: unknown): string {
   return `cannot reach the coordination database ${shownUrl(c.postgres)} (settings.coordination.postgres, ${c.where}): ${pgErrorText(error)}; start PostgreSQL or fix the URL, then run up again`;
 }
 
+// A statement the server refused (no right to create the tables, a read-only replica):
+// the connection is fine, so "lost" would send the user the wrong way.
+export function refusedMessage(c: Coordination, doing: string, error: unknown): string {
+  return `the coordination database ${shownUrl(c.postgres)} (settings.coordination.postgres, ${c.where}) refused a statement while ${doing}: ${pgErrorText(error)}; the user in the URL must be able to create and write netra-start's tables (docs/fleet.md)`;
+}
+
 export function lostMessage(c: Coordination, doing: string, error: unknown): string {
   return `lost the coordination database ${shownUrl(c.postgres)} (settings.coordination.postgres, ${c.where}) while ${doing}: ${pgErrorText(error)}; check that PostgreSQL is running, then run up again`;
 }

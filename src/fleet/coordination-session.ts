@@ -4,7 +4,7 @@
 // this file only when settings.coordination is set, so a run without it loads none of it.
 import type { Client } from "pg";
 import type { Coordination } from "../config/types.js";
-import { lostMessage, unreachableMessage } from "./coordination-error.js";
+import { isServerGone, lostMessage, refusedMessage, unreachableMessage } from "./coordination-error.js";
 
 export type Opened = { ok: true; session: CoordinationSession } | { ok: false; message: string };
 
@@ -51,6 +51,13 @@ export class CoordinationSession {
 
   lostMessage(doing: string, error?: unknown): string {
     return lostMessage(this.coordination, doing, this.lostError ?? error);
+  }
+
+  /** What a failed statement means: the connection went away, or the server said no. */
+  failureMessage(doing: string, error: unknown): string {
+    const code = (error as { code?: unknown } | undefined)?.code;
+    const sqlstate = typeof code === "string" && /^[0-9A-Z]{5}$/.test(code);
+    return this.lost.aborted || isServerGone(error) || !sqlstate ? this.lostMessage(doing, error) : refusedMessage(this.coordination, doing, error);
   }
 
   async query<Row extends Record<string, unknown>>(text: string, values: unknown[] = []): Promise<Row[]> {

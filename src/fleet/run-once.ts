@@ -68,7 +68,7 @@ export async function runOnceInFleet(stage: Stage, ctx: FleetRunContext, runHere
     return shared;
   } catch (error) {
     if (ctx.signal.aborted) return cancelled();
-    return failed(ctx, stage, session.lostMessage(doing, error));
+    return failed(ctx, stage, session.failureMessage(doing, error));
   } finally {
     await session.close();
   }

@@ -238,6 +238,15 @@ describe("once: fleet", () => {
     expect(pg.psql("SELECT count(*) FROM netra_runs WHERE host = 'web-9'")).toBe("2");
   }, 60_000);
 
+  it("a user that may not create the tables: the message says the server refused, and why", async () => {
+    pg.psql("CREATE ROLE reader LOGIN");
+    pg.psql("CREATE DATABASE locked");
+    const result = await startHost("host-1", config(nextScope()), `postgres://reader@127.0.0.1:${pg.port}/locked`).done;
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/the coordination database postgres:\/\/reader@127\.0\.0\.1:\d+\/locked \(settings\.coordination\.postgres, .*startup\.yaml:4:15\) refused a statement while preparing migrate: permission denied for schema public \(SQLSTATE 42501\); the user in the URL must be able to create/);
+    expect(started()).toEqual([]);
+  }, 30_000);
+
   // Last: it stops the cluster.
   it("PostgreSQL stopped mid-wait: every host exits saying so, and nothing is left running", async () => {
     const scope = nextScope();
