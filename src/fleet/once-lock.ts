@@ -2,8 +2,11 @@
 import type { CoordinationSession } from "./coordination-session.js";
 import { advisoryLockId, type OnceKey } from "./once-key.js";
 
+/** A row's state: `running` until its holder records `ready` or `failed` (or dies). */
+export type OnceStatus = "running" | "ready" | "failed";
+
 export interface RecordedResult {
-  status: "running" | "ready" | "failed";
+  status: OnceStatus;
   host: string;
   error: string | null;
   outputs: Record<string, string> | null;

@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli, tempProject, type CliResult, type TempProject } from "../helpers/cli.js";
 import { queryDb } from "../helpers/db.js";
+import { eventsOf, parseEvents } from "../helpers/events.js";
 import { freePort } from "../helpers/ports.js";
 import { startPostgres, type PgCluster } from "../helpers/postgres.js";
 import { processesMatching, waitFor } from "../helpers/processes.js";
@@ -170,6 +171,10 @@ describe("once: fleet", () => {
     expect(waiter.code, waiter.stdout).toBe(1);
     expect(waiter.stdout).toContain("[migrate] waiting for host-1 to finish migrate");
     expect(waiter.stdout).toMatch(/FAILED after 0 attempts: gave up waiting for host-1 to finish migrate after 1\.00s \(stages\.migrate\.once_timeout\); raise once_timeout/);
+    // --output json: the wait is an event, and the failure says the same.
+    const events = parseEvents((await startHost("host-3", file, pg.url, "json").done).stdout);
+    expect(eventsOf(events, "fleet-waiting", "migrate")).toEqual([expect.objectContaining({ holder: "host-1", scope })]);
+    expect(eventsOf(events, "stage-failed", "migrate")[0]).toMatchObject({ reason: "coordination", error: expect.stringContaining("gave up waiting for host-1 to finish migrate") });
     release();
     expect((await holder.done).code).toBe(0);
   }, 60_000);
