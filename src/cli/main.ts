@@ -154,9 +154,10 @@ function buildProgram(): Command {
       .command("history")
       .description("recent runs")
       .option("--limit <n>", "how many", "20")
+      .option("--fleet", "every host's runs, from settings.report_store: postgres")
       .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json"])),
   )
-    .addHelpText("after", examples(["netra-start history", "netra-start history --limit 5 --format json"]))
+    .addHelpText("after", examples(["netra-start history", "netra-start history --limit 5 --format json", "netra-start history --fleet"]))
     .action(lazy(() => import("./commands/history.js")));
 
   addCommonOptions(
@@ -164,9 +165,10 @@ function buildProgram(): Command {
       .command("report")
       .description("one run (default: the latest)")
       .argument("[run]", "run id, or a unique prefix of it")
+      .option("--fleet", "a run of any host, from settings.report_store: postgres")
       .addOption(new Option("--format <format>", "output format (default: text; json with --output json)").choices(["text", "json", "junit", "prometheus", "html"])),
   )
-    .addHelpText("after", examples(["netra-start report", "netra-start report --format junit > startup.xml", "netra-start report 20261123 --format prometheus", "netra-start report --format html > run.html"]))
+    .addHelpText("after", examples(["netra-start report", "netra-start report --format junit > startup.xml", "netra-start report 20261123 --format prometheus", "netra-start report --format html > run.html", "netra-start report --fleet"]))
     .action(lazy(() => import("./commands/report.js")));
 
   addCommonOptions(

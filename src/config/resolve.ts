@@ -7,8 +7,9 @@ import type { Diagnostic, PathSegment } from "./diagnostic.js";
 import { parseDuration, parseSize } from "./duration.js";
 import { interpolate, type InterpolateOptions } from "./interpolate.js";
 import { UnsetVariables } from "./unset-variables.js";
-import { checkHostPort, checkHttpUrl, parseBoolean, parsePort, type Parsed } from "./typed-values.js";
-import { diagnosticAt, hasPath, type ConfigSource } from "./source.js";
+import { checkHostPort, checkHttpUrl, checkScope, parseBoolean, parsePort, type Parsed } from "./typed-values.js";
+import { POSTGRES_URL_PATTERN } from "./schema.js";
+import { diagnosticAt, hasPath, locate as locateNode, type ConfigSource } from "./source.js";
 import type { ReadSideFile } from "./load.js";
 import { EnvFiles, envFileEntries } from "./resolve-env-files.js";
 import { compileLogPattern } from "./log-pattern.js";
@@ -16,7 +17,7 @@ import { collidingStageNames, outputEnvName } from "./output-names.js";
 import { didYouMean } from "./suggest.js";
 import { composeHealthTestHint } from "./compose-spellings.js";
 import { HTTP_TOKEN_HINT, isLoopbackHost } from "./http-address.js";
-import type { Command, Config, DependencyCondition, DependencyEdge, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
+import type { Command, Config, Coordination, DependencyCondition, DependencyEdge, HealthCheck, HealthProbe, Requires, Settings, Stage } from "./types.js";
 import { DEFAULT_SETTINGS, DEFAULT_STAGE, type Priority, type RestartPolicy, type StageKind } from "./types.js";
 import { buildGraph } from "../graph/stage-graph.js";
 import { findCycles } from "../graph/cycles.js";
@@ -139,6 +140,12 @@ class Resolver {
     return { value: result.value, failed: result.problems.some((p) => p.kind !== "unset") };
   }
 
+  /** `file:line:col` of a key path, for messages printed at run time. */
+  position(path: PathSegment[]): string {
+    const where = locateNode(this.input.source, path);
+    return `${this.input.source.file}:${where.line}:${where.col}`;
+  }
+
   // A value set in `defaults` is interpolated once per stage: say each problem once.
   private reportOnce(at: At, fields: { code: string; message: string; hint?: string }): void {
     const where = locate(at);
@@ -217,6 +224,8 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
   }
 
   checkConditions(r, stages, rawStages);
+  const settings = resolveSettings(r, isPlainObject(merged.settings) ? merged.settings : {});
+  checkOnceStages(r, stages, settings);
   r.reportUnsetVariables();
   checkOutputPrefixes(r, stages.map((s) => s.name));
 
@@ -226,7 +235,7 @@ export function resolveConfig(input: ResolveInput): { config: Config | undefined
     name: typeof merged.name === "string" ? merged.name : path.basename(dir),
     profile: input.profile,
     hash: input.hash,
-    settings: resolveSettings(r, isPlainObject(merged.settings) ? merged.settings : {}),
+    settings,
     dotenv: input.dotenv ?? {},
     stages,
   };
@@ -245,6 +254,8 @@ function resolveSettings(r: Resolver, raw: Raw): Settings {
       days: (retention.days as number | undefined) ?? DEFAULT_SETTINGS.retention.days,
     },
     secrets: (raw.secrets as string[] | undefined) ?? [],
+    coordination: isPlainObject(raw.coordination) ? resolveCoordination(r, raw.coordination) : undefined,
+    reportStore: (raw.report_store as Settings["reportStore"] | undefined) ?? DEFAULT_SETTINGS.reportStore,
   };
 }
 
@@ -258,6 +269,35 @@ function resolveHttp(r: Resolver, raw: Raw): Pick<Settings, "http" | "httpToken"
   if (http && !token && !isLoopbackHost(http.host))
     r.report(at("http"), { code: "http-without-token", message: `the health endpoint on ${address} is reachable from other machines, and no settings.http_token is set`, hint: HTTP_TOKEN_HINT });
   return { http, httpToken: token };
+}
+
+// The URL may come from ${DATABASE_URL} and hold a password: a wrong one is reported
+// without its value.
+function resolveCoordination(r: Resolver, raw: Raw): Coordination {
+  const at = (field: string) => () => r.where(["settings", "coordination", field]);
+  const postgres = r.text(raw.postgres as string, at("postgres"));
+  if (!new RegExp(POSTGRES_URL_PATTERN, "u").test(postgres) && postgres !== "")
+    r.report(at("postgres"), {
+      code: "invalid-value",
+      message: `expected a postgres:// or postgresql:// connection URL (from ${JSON.stringify(raw.postgres)}; the value is not shown, it may hold a password)`,
+      hint: "set the variable to a URL like postgres://user:password@host:5432/db",
+    });
+  const scope = r.typed(raw.scope as string, at("scope"), checkScope) ?? "";
+  return { postgres, scope, where: r.position(at("postgres")()) };
+}
+
+// `once: fleet` needs a database to coordinate through, and a task that ends: a service
+// has no result for the other hosts to take.
+function checkOnceStages(r: Resolver, stages: readonly Stage[], settings: Settings): void {
+  if (settings.reportStore === "postgres" && settings.coordination === undefined)
+    r.report(() => r.where(["settings", "report_store"]), { code: "report-store-without-coordination", message: "report_store: postgres needs settings.coordination (its database)", hint: 'add settings.coordination: { postgres: "${DATABASE_URL}", scope: my-app }; see docs/fleet.md' });
+  for (const stage of stages) {
+    if (stage.once === undefined) continue;
+    const at = () => r.where(["stages", stage.name, "once"]);
+    if (settings.coordination === undefined)
+      r.report(at, { code: "once-without-coordination", message: "once: fleet needs settings.coordination", hint: 'add settings.coordination: { postgres: "${DATABASE_URL}", scope: my-app }; see docs/fleet.md' });
+    if (stage.kind === "service") r.report(at, { code: "once-on-service", message: "once: fleet applies only to tasks", hint: "remove once, or make the stage a task" });
+  }
 }
 
 // `enabled: ${FLAG}` decides which stages exist, so it is interpolated before anything
@@ -414,6 +454,8 @@ function resolveStage(r: Resolver, name: string, index: number, s: Raw, own: Raw
       graceMs: ms(s.stop_grace, killTimeoutMs),
       command: s.stop_command === undefined ? undefined : r.command(s.stop_command, at("stop_command")),
     },
+    once: s.once as "fleet" | undefined,
+    onceTimeoutMs: ms(s.once_timeout, DEFAULT_STAGE.onceTimeoutMs),
   };
 }
 

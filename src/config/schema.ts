@@ -60,6 +60,8 @@ const command = {
 export const REFERENCE_PATTERN = "\\$";
 export const HOST_PORT_PATTERN = "^[^\\s:]+:[0-9]{1,5}$|^\\[[0-9a-fA-F:]+\\]:[0-9]{1,5}$";
 export const HTTP_URL_PATTERN = "^https?://";
+export const POSTGRES_URL_PATTERN = "^postgres(ql)?://";
+export const SCOPE_PATTERN = "^[A-Za-z0-9._-]{1,200}$";
 const orReference = (pattern: string) => `${pattern}|${REFERENCE_PATTERN}`;
 const reference = (expected: string) => ({ type: "string", pattern: REFERENCE_PATTERN, "x-expected": `${expected}, or text with a \${VAR} reference` });
 
@@ -235,6 +237,7 @@ const defaultableProperties = {
     description: "Run the stage (and its cleanup, stop command and health command) as this user; netra-start must run as root.",
     anyOf: [{ type: "integer", minimum: 0, maximum: 4_294_967_294 }, { type: "string", pattern: "^[a-z_][a-z0-9_.-]*\\$?$|^[0-9]+$", "x-expected": "a user name or a numeric uid" }],
   },
+  once_timeout: duration,
 };
 
 // A profile's stage entry is an override: every field optional, merged over the file.
@@ -254,6 +257,7 @@ const stageOverrideProperties = {
   creates: { ...stringList, description: "Paths (relative to cwd) the task makes: it runs again whenever one is missing." },
   // `up --watch`: globs, relative to the stage's cwd, whose changes restart the stage.
   watch: { type: "array", items: { type: "string", minLength: 1, pattern: NO_NUL, "x-expected": NO_NUL_EXPECTED }, uniqueItems: true },
+  once: { enum: ["fleet"], description: "fleet: one host of the fleet (settings.coordination) runs this task; the others wait and take its result." },
 };
 
 const stageProperties = { ...stageOverrideProperties, health, liveness };
@@ -276,6 +280,17 @@ const settings = {
     secrets: { ...stringList, description: "Names of environment variables whose values are redacted everywhere." },
     http: { ...hostPort, description: "Serve /health/startup, /health/live, /health/ready and /metrics on this address while `up` runs." },
     http_token: { type: "string", minLength: 1, description: "Bearer token the HTTP endpoint requires; mandatory when http is not a loopback address." },
+    report_store: { enum: ["sqlite", "postgres"], description: "postgres: also copy every run to settings.coordination's database, for `history --fleet` (docs/fleet.md)." },
+    coordination: {
+      type: "object",
+      description: "The PostgreSQL database through which replicas run `once: fleet` stages once (docs/fleet.md).",
+      additionalProperties: false,
+      required: ["postgres", "scope"],
+      properties: {
+        postgres: { type: "string", pattern: orReference(POSTGRES_URL_PATTERN), "x-expected": "a postgres:// or postgresql:// connection URL" },
+        scope: { type: "string", pattern: orReference(SCOPE_PATTERN), "x-expected": "a scope name: letters, digits, . _ - (e.g. shop-prod)" },
+      },
+    },
   },
 };
 

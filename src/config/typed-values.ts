@@ -1,7 +1,7 @@
 // What a ${VAR} reference may fill in a field that is not free text (`enabled`, a port,
 // host:port, a URL). The schema lets a reference through there (REFERENCE_PATTERN); the
 // interpolated text is held here to the rule the schema applies to a literal value.
-import { HOST_PORT_PATTERN, HTTP_URL_PATTERN } from "./schema.js";
+import { HOST_PORT_PATTERN, HTTP_URL_PATTERN, SCOPE_PATTERN } from "./schema.js";
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; expected: string };
 
@@ -26,4 +26,8 @@ export function checkHostPort(text: string): Parsed<string> {
 
 export function checkHttpUrl(text: string): Parsed<string> {
   return HTTP_URL.test(text) ? { ok: true, value: text } : { ok: false, expected: "an http:// or https:// URL" };
+}
+
+export function checkScope(text: string): Parsed<string> {
+  return new RegExp(SCOPE_PATTERN, "u").test(text) ? { ok: true, value: text } : { ok: false, expected: "a scope name: letters, digits, . _ - (e.g. shop-prod)" };
 }

@@ -99,6 +99,10 @@ export interface Stage {
   stop: StopPolicy;
   /** `user:` as written (a name or a uid): looked up when `up` starts (user-identity.ts). */
   user: string | undefined;
+  /** `once: fleet`: one host of the fleet runs it, the others take its recorded result (docs/fleet.md). */
+  once: "fleet" | undefined;
+  /** How long a host waits for the fleet's holder of a `once: fleet` stage. */
+  onceTimeoutMs: number;
 }
 
 export interface StopPolicy {
@@ -116,6 +120,19 @@ export interface Settings {
   /** The health endpoint's address (settings.http), and the bearer token it requires. */
   http: { host: string; port: number } | undefined;
   httpToken: string | undefined;
+  coordination: Coordination | undefined;
+  /** Where runs are recorded besides the local SQLite: `postgres` copies them to settings.coordination's database. */
+  reportStore: "sqlite" | "postgres";
+}
+
+/** settings.coordination: the PostgreSQL database through which a fleet runs `once: fleet` stages. */
+export interface Coordination {
+  /** A postgres:// connection string; it may hold a password, so it is never printed whole. */
+  postgres: string;
+  /** Names the fleet: hosts with the same scope share their `once: fleet` results. */
+  scope: string;
+  /** `file:line:col` of settings.coordination.postgres, for errors at run time. */
+  where: string;
 }
 
 export interface Config {
@@ -143,6 +160,7 @@ export const DEFAULT_STAGE = {
   circuitBreaker: { threshold: 3, recoveryMs: 300_000 },
   restart: "on-failure",
   killTimeoutMs: 5000,
+  onceTimeoutMs: 600_000,
   health: { intervalMs: 1000, timeoutMs: 5000, retries: 10, startPeriodMs: 0, successThreshold: 1, initialDelayMs: 0 },
 } as const;
 
@@ -157,4 +175,6 @@ export const DEFAULT_SETTINGS: Settings = {
   secrets: [],
   http: undefined,
   httpToken: undefined,
+  coordination: undefined,
+  reportStore: "sqlite",
 };

@@ -76,6 +76,8 @@ export type FactEvent =
   | { type: "services-running"; at: string; stages: string[] }
   /** `netra-start restart`/`stop` (or a restarted dependency) asked the running supervisor to act on a stage; `by` says who. */
   | { type: "control-requested"; at: string; stage: string; action: "restart" | "stop"; by: string }
+  /** A `once: fleet` stage waits for the host that holds it (docs/fleet.md). */
+  | { type: "fleet-waiting"; at: string; stage: string; holder: string; scope: string }
   /** `undo`: cleanups run (a failed run, `down --undo`); else services are only stopped. */
   | { type: "rollback-started"; at: string; reason: RollbackReason; undo: boolean; stages: string[] }
   | { type: "rollback-finished"; at: string; reason: RollbackReason; failed: number; skipped: boolean }

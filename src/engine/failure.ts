@@ -17,6 +17,8 @@ export type AttemptFailure =
   | { reason: "outputs-too-large"; stage: string; key: string | null; variable: string | null; bytes: number; limitBytes: number }
   | { reason: "output-collision"; message: string }
   | { reason: "circuit-open"; until: string; reset: string | undefined }
+  /** `once: fleet`: the coordination database failed us, or the fleet's holder failed the stage. */
+  | { reason: "coordination"; message: string }
   | { reason: "cancelled" };
 
 export function unreachable(value: never): never {
@@ -51,6 +53,7 @@ function describe(failure: AttemptFailure): string {
       return `exited before it was ready (${failure.signal ? `signal ${failure.signal}` : `exit code ${failure.exitCode}`})`;
     case "module-error":
     case "output-collision":
+    case "coordination":
       return failure.message;
     case "outputs-too-large":
       return describeOutputsTooLarge(failure);
@@ -68,7 +71,8 @@ function describe(failure: AttemptFailure): string {
 export function isRetryable(failure: AttemptFailure): boolean {
   if (failure.reason === "requires") return failure.retryable;
   // The same command writes the same keys again.
-  return failure.reason !== "cancelled" && failure.reason !== "circuit-open" && failure.reason !== "outputs-too-large" && failure.reason !== "output-collision";
+  // A coordination failure was already waited for (or is the holder's own result).
+  return failure.reason !== "cancelled" && failure.reason !== "circuit-open" && failure.reason !== "coordination" && failure.reason !== "outputs-too-large" && failure.reason !== "output-collision";
 }
 
 function formatMs(ms: number): string {

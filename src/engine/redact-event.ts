@@ -49,6 +49,7 @@ export function redactEvent(event: EngineEvent, redactor: Redactor): EngineEvent
     case "fingerprint-saved":
     case "services-running":
     case "control-requested":
+    case "fleet-waiting":
     case "rollback-started":
     case "rollback-finished":
       return event;
@@ -62,6 +63,7 @@ function redactFailure(failure: AttemptFailure, r: (text: string) => string): At
     case "spawn-error":
     case "module-error":
     case "output-collision":
+    case "coordination":
       return { ...failure, message: r(failure.message) };
     case "health":
       return { ...failure, detail: r(failure.detail) };

@@ -115,6 +115,7 @@ export function startRun(options: RunOptions): RunHandle {
     firstAttempt,
     circuitReset: options.circuitReset,
     freshness: options.freshness,
+    coordination: options.config.settings.coordination,
   });
   const stopNow = () => {
     scheduler?.halt();

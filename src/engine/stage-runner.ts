@@ -3,7 +3,7 @@
 // RunState and reports what happens on the way; returns how it ended, and the caller
 // (scheduler, supervisor) makes the final transition.
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import type { Command, HealthCheck, Stage } from "../config/types.js";
+import type { Command, Coordination, HealthCheck, Stage } from "../config/types.js";
 import { logPattern } from "../config/log-pattern.js";
 import { moduleCommand } from "./module/command.js";
 import type { HostResult } from "./module/host.js";
@@ -52,6 +52,8 @@ export interface StageRunContext {
   circuitReset?: (stage: string) => string;
   /** Tasks with inputs/creates are skipped when up to date; absent, everything runs. */
   freshness?: FreshnessOptions;
+  /** settings.coordination: `once: fleet` stages run through it (src/fleet/). */
+  coordination?: Coordination;
 }
 
 /** A service that became ready: still running, probed for liveness, stopped at teardown. */
@@ -76,6 +78,13 @@ type AttemptResult =
 const OUTPUT_EVENT_INTERVAL_MS = 150;
 
 export async function runStage(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
+  if (stage.once !== "fleet" || !ctx.coordination) return runStageHere(stage, ctx);
+  // Loaded only for a fleet stage: a run without one loads neither this nor `pg`.
+  const { runOnceInFleet } = await import("../fleet/run-once.js");
+  return runOnceInFleet(stage, { ...ctx, coordination: ctx.coordination }, (signal) => runStageHere(stage, { ...ctx, signal }));
+}
+
+async function runStageHere(stage: Stage, ctx: StageRunContext): Promise<StageRunResult> {
   const { state } = ctx;
   const verdict = ctx.freshness && ctx.firstAttempt === undefined && isFingerprinted(stage) ? checkFreshness(stage, ctx.upstreamOutputs, ctx.freshness) : undefined;
   if (verdict?.upToDate) return replayed(stage, verdict.outputs, verdict.reason, ctx);

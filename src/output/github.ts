@@ -98,6 +98,7 @@ export function createStepSummary(file: string, name: string): (event: EngineEve
       case "fingerprint-saved":
       case "services-running":
       case "control-requested":
+      case "fleet-waiting":
       case "rollback-started":
       case "rollback-finished":
         // The summary is the end result: the rest of the stream leaves it as it is.

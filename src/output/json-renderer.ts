@@ -34,6 +34,7 @@ export function createJsonRenderer(write: (line: string) => void): (event: Engin
       case "fingerprint-saved":
       case "services-running":
       case "control-requested":
+      case "fleet-waiting":
       case "rollback-started":
       case "rollback-finished":
       case "run-finished":

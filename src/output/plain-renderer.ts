@@ -75,6 +75,8 @@ export function createPlainRenderer({ write: writeLine, style, github, source, o
         if (hint) write(`    ${style.cyan("hint:")} ${hint}`);
         return;
       }
+      case "fleet-waiting":
+        return line(event.at, `${tag(event.stage)} waiting for ${event.holder} to finish ${event.stage} (once: fleet, scope ${event.scope})`);
       case "stage-skipped":
         return line(event.at, `${tag(event.stage)} ${style.yellow("skipped")}: ${event.reason}`);
       case "stage-cancelled":

@@ -175,6 +175,10 @@ export function createTtyRenderer(style: ChalkInstance, options: TtyOptions = {}
         if (event.ok) return;
         model.detail(event.stage, `waiting for health (${event.check}/${event.maxChecks}): ${event.detail}`);
         return schedule();
+      case "fleet-waiting":
+        // The stage has not started here (it is pending): a line above the view says why.
+        print(event);
+        return schedule();
       case "attempt-failed":
         model.detail(event.stage, `attempt ${event.attempt}/${event.maxAttempts} failed: ${event.error}`);
         return schedule();

@@ -178,6 +178,7 @@ export class RunRecorder {
       case "service-exited":
       case "services-running":
       case "control-requested":
+      case "fleet-waiting":
       case "outputs-saved":
       case "rollback-started":
       case "rollback-finished":

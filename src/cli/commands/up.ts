@@ -15,6 +15,7 @@ import { loadCircuits, resetCircuits } from "../../store/circuits.js";
 import { durationEstimates, findRun, prune, runDetails } from "../../store/queries.js";
 import { RunRecorder } from "../../store/recorder.js";
 import { databasePath, type Db } from "../../store/database.js";
+import type { Coordination } from "../../config/types.js";
 import { releaseReserve } from "../../store/reserve.js";
 import { DISK_FULL_HINT, DiskFullError, diskFullError, isDiskFull } from "../../util/disk-full.js";
 import { resolveOutputMode, type CommonOptions } from "../options.js";
@@ -176,6 +177,7 @@ export async function run(names: string[], options: UpOptions): Promise<number> 
         if (row) writeFileSync(options.junit, renderJunit(runDetails(db, row, stateDir)));
       }
       if (recorded) applyRetention(db, stateDir, config.settings.retention);
+      if (recorded && config.settings.reportStore === "postgres" && config.settings.coordination) await copyToReportStore(db, config.settings.coordination);
       return exitCode;
     } finally {
       interrupt = () => undefined; // the run is over: a late signal changes nothing
@@ -224,6 +226,15 @@ function applyRetention(db: Db, stateDir: string, retention: { runs: number; day
   } catch (error) {
     err(`warning: retention (settings.retention) could not be applied: ${error instanceof Error ? error.message : String(error)}; \`netra-start prune\` tries again`);
   }
+}
+
+// settings.report_store: postgres. Like retention, housekeeping after the run: a warning
+// when the database will not take the rows, never the run's exit code (docs/fleet.md).
+async function copyToReportStore(db: Db, coordination: Coordination): Promise<void> {
+  const { copyRunsToReportStore } = await import("../../fleet/report-store.js");
+  const { fleetHostName } = await import("../../fleet/fleet-host.js");
+  const outcome = await copyRunsToReportStore(db, coordination, fleetHostName());
+  if (!outcome.ok) err(outcome.warning);
 }
 
 // An output path that cannot be written is a usage error before anything runs, not a
