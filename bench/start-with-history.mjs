@@ -41,10 +41,15 @@ async function sample() {
 function copyHistory(copies) {
   const db = new Database(path.join(state, "netra.db"));
   const [run] = db.prepare("SELECT id FROM runs ORDER BY started_at LIMIT 1").all();
+  // Every column as it is, under a new run id: whatever columns the schema has today.
+  const copyRows = (table, key) => {
+    const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all().map((c) => c.name);
+    const select = columns.map((c) => (c === key ? "?" : c)).join(", ");
+    return db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${select} FROM ${table} WHERE ${key} = ?`);
+  };
+  const statements = [copyRows("runs", "id"), copyRows("stage_runs", "run_id"), copyRows("attempt_log", "run_id")];
   const copy = db.transaction((id) => {
-    db.prepare("INSERT INTO runs SELECT ?, started_at, finished_at, status, exit_code, config_path, config_hash, profile, host, pid, name, command, stages_total, duration_ms, note FROM runs WHERE id = ?").run(id, run.id);
-    db.prepare("INSERT INTO stage_runs SELECT ?, stage, kind, priority, status, attempts, started_at, finished_at, duration_ms, exit_code, error, log_path, depends_on, position, description FROM stage_runs WHERE run_id = ?").run(id, run.id);
-    db.prepare("INSERT INTO attempt_log SELECT ?, stage, attempt, started_at, finished_at, duration_ms, outcome, exit_code, signal, error, backoff_ms FROM attempt_log WHERE run_id = ?").run(id, run.id);
+    for (const statement of statements) statement.run(id, run.id);
   });
   for (let i = 0; i < copies; i++) copy(`${run.id}-copy-${i}`);
   const runs = db.prepare("SELECT COUNT(*) AS n FROM runs").get().n;
