@@ -40,6 +40,12 @@ export function createRunControl(parts: RunControlParts): RunControl {
         const no = refused(names);
         if (no || !supervisor) return no ?? [];
         const outcomes: ControlOutcome[] = [];
+        // One stage through the restart path; what became of it, as the command reports it.
+        const restartOne = async (index: number): Promise<ControlOutcome> => {
+          const result = await supervisor.restartByHand(index);
+          const after = state.entry(index);
+          return result.ok ? { stage: after.stage.name, ok: true, detail: describeReady(after) } : { stage: after.stage.name, ok: false, error: result.error ?? "not ready" };
+        };
         for (const name of names) {
           const entry = state.named(name);
           if (!entry) continue; // names are checked against the config before they get here
@@ -49,16 +55,15 @@ export function createRunControl(parts: RunControlParts): RunControl {
             continue;
           }
           state.report({ type: "control-requested", stage: name, action: "restart", by });
-          const result = await supervisor.restartByHand(entry.index);
-          outcomes.push(result.ok ? { stage: name, ok: true, detail: describeReady(state.entry(entry.index)) } : { stage: name, ok: false, error: result.error ?? "not ready" });
-          if (!result.ok || parts.phase !== "running") continue;
+          const outcome = await restartOne(entry.index);
+          outcomes.push(outcome);
+          if (!outcome.ok || parts.phase !== "running") continue;
           // Dependents whose depends_on edge says `restart: true` follow their dependency.
           for (const dependent of dependentsToRestart(parts.plan, entry.index)) {
             const d = state.entry(dependent);
             if (notRestartable(d)) continue;
             state.report({ type: "control-requested", stage: d.stage.name, action: "restart", by: `its dependency ${name} restarting` });
-            const again = await supervisor.restartByHand(dependent);
-            outcomes.push(again.ok ? { stage: d.stage.name, ok: true, detail: describeReady(state.entry(dependent)) } : { stage: d.stage.name, ok: false, error: again.error ?? "not ready" });
+            outcomes.push(await restartOne(dependent));
           }
         }
         return outcomes;

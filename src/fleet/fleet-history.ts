@@ -2,10 +2,7 @@
 // (settings.report_store: postgres), in the shape of the local history's rows.
 import type { Coordination } from "../config/types.js";
 import type { RunRow } from "../store/queries.js";
-import { CoordinationSession } from "./coordination-session.js";
-import { fleetHostName } from "./fleet-host.js";
-import { migrateFleetSchema } from "./fleet-schema.js";
-import { lostMessage } from "./coordination-error.js";
+import { readFleet, type FleetRead } from "./read-fleet.js";
 
 // int8 arrives from pg as a string: the columns are cast to int, as SQLite gives them.
 const FLEET_RUNS = `SELECT r.host, r.id, r.started_at, r.finished_at, r.status, r.exit_code::int AS exit_code, r.config_path, r.config_hash, r.profile,
@@ -15,17 +12,6 @@ const FLEET_RUNS = `SELECT r.host, r.id, r.started_at, r.finished_at, r.status, 
   FROM netra_runs r LEFT JOIN netra_stage_runs s ON s.host = r.host AND s.run_id = r.id
   GROUP BY r.host, r.id ORDER BY r.started_at DESC, r.host, r.id DESC LIMIT $1`;
 
-export async function listFleetRuns(coordination: Coordination, limit: number): Promise<{ ok: true; runs: RunRow[] } | { ok: false; message: string }> {
-  const opened = await CoordinationSession.open(coordination, fleetHostName(), new AbortController().signal);
-  if (!opened.ok) return opened;
-  const session = opened.session;
-  try {
-    const schema = await migrateFleetSchema(session);
-    if (!schema.ok) return schema;
-    return { ok: true, runs: await session.query<RunRow & Record<string, unknown>>(FLEET_RUNS, [limit]) };
-  } catch (error) {
-    return { ok: false, message: lostMessage(coordination, "reading the fleet's runs", error) };
-  } finally {
-    await session.close();
-  }
+export async function listFleetRuns(coordination: Coordination, limit: number): Promise<FleetRead<{ runs: RunRow[] }>> {
+  return readFleet(coordination, async (session) => ({ ok: true, runs: await session.query<RunRow & Record<string, unknown>>(FLEET_RUNS, [limit]) }));
 }

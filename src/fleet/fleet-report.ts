@@ -2,10 +2,7 @@
 // shape the local report reads from SQLite, so every report format works on it.
 import type { Coordination } from "../config/types.js";
 import type { AttemptRow, HealthRow, RunDetails, RunRow, StageRunRow } from "../store/queries.js";
-import { lostMessage } from "./coordination-error.js";
-import { CoordinationSession } from "./coordination-session.js";
-import { fleetHostName } from "./fleet-host.js";
-import { migrateFleetSchema } from "./fleet-schema.js";
+import { readFleet } from "./read-fleet.js";
 import { REPORT_TABLES, type ReportTable } from "./report-tables.js";
 
 export type FleetReport = { ok: true; details: RunDetails | undefined } | { ok: false; message: string };
@@ -17,12 +14,7 @@ function columnsOf(name: string): string {
 }
 
 export async function fleetRunDetails(coordination: Coordination, id: string | undefined): Promise<FleetReport> {
-  const opened = await CoordinationSession.open(coordination, fleetHostName(), new AbortController().signal);
-  if (!opened.ok) return opened;
-  const session = opened.session;
-  try {
-    const schema = await migrateFleetSchema(session);
-    if (!schema.ok) return schema;
+  return readFleet<{ details: RunDetails | undefined }>(coordination, async (session) => {
     const where = id === undefined ? "" : "WHERE id = $1 OR id LIKE $2";
     const params = id === undefined ? [] : [id, `${id.replace(/[%_]/g, "")}%`];
     const found = await session.query<RunRow & Record<string, unknown>>(`SELECT ${columnsOf("runs")} FROM netra_runs ${where} ORDER BY started_at DESC, id DESC LIMIT 2`, params);
@@ -42,9 +34,5 @@ export async function fleetRunDetails(coordination: Coordination, id: string | u
         health: await rows<HealthRow>("health_checks", "checked_at"),
       },
     };
-  } catch (error) {
-    return { ok: false, message: lostMessage(coordination, "reading the fleet's runs", error) };
-  } finally {
-    await session.close();
-  }
+  });
 }
