@@ -120,8 +120,18 @@ describe("rows after a run", () => {
     const marker = `${7000 + Math.floor(Math.random() * 900)}.${process.pid}`;
     const file = project.write("startup.yaml", `version: 1\nstages:\n  long: { command: "sleep ${marker} & sleep ${marker}; true" }\n`);
     const child = spawn(process.execPath, [BIN, "up", "-c", file], { cwd: project.dir, env: cleanEnv(), stdio: "ignore" });
-    // The sh -c parent's command line holds the marker too: sh and two sleeps.
-    await waitFor(() => processesMatching(`sleep ${marker}`).length >= 3);
+    // The sh -c parent's command line holds the marker too: sh and two sleeps. And the
+    // attempt is in the database: rows are committed once per turn of the supervisor's
+    // event loop, and the kill must come after the turn that started the stage (a loop
+    // still busy then — a module loading, a loaded machine — has recorded nothing yet).
+    const attemptRecorded = () => {
+      try {
+        return queryDb(state, "SELECT 1 FROM attempt_log WHERE stage = 'long'").length === 1;
+      } catch {
+        return false; // no database yet, or not migrated yet
+      }
+    };
+    await waitFor(() => processesMatching(`sleep ${marker}`).length >= 3 && attemptRecorded());
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
     expect(runs()[0]).toMatchObject({ status: "running", finished_at: null });

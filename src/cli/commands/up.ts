@@ -28,7 +28,7 @@ import { ExitCode, UsageError } from "../exit.js";
 import { debugEnabled, err, out } from "../io.js";
 import { childRelay, detachedChild, startDetached } from "../detach.js";
 import { startControlServer } from "../../control/server.js";
-import { watchStages, type StageWatcher } from "../../control/watch-stages.js";
+import type { StageWatcher } from "../../control/watch-stages.js";
 import type { Stage } from "../../config/types.js";
 import { resolveStateDir } from "../options.js";
 import type { EngineEvent } from "../../engine/events.js";
@@ -297,6 +297,8 @@ function readyNow(handle: RunHandle, redactor: Redactor, allowDegraded: boolean,
 }
 
 async function startWatching(stages: readonly Stage[], stateDir: string, onChange: (stage: string, file: string) => void): Promise<StageWatcher | undefined> {
+  // Loaded only for --watch: chokidar and picomatch would add to every `up`'s start-up.
+  const { watchStages } = await import("../../control/watch-stages.js");
   const watcher = await watchStages({ stages, ignoreDirs: [stateDir], onChange, onError: (message) => err(`warning: --watch: ${message}`) });
   if (!watcher) err("warning: --watch: no stage has `watch:` globs, so nothing is watched");
   return watcher;

@@ -5,7 +5,8 @@
 import { createHmac, hash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { globSync, isDynamicPattern } from "tinyglobby";
+import { createRequire } from "node:module";
+import type * as Tinyglobby from "tinyglobby";
 import type { Stage } from "../../config/types.js";
 
 /** One input file as last hashed: size and mtime let the next run skip reading it. */
@@ -73,6 +74,11 @@ export function hashInputs(stage: Stage, previous: Record<string, InputFile> | u
   return inputs;
 }
 
+// Loaded on the first task with `inputs`: tinyglobby (with fdir and picomatch) would
+// otherwise add to the start-up of every `up`.
+let globber: typeof Tinyglobby | undefined;
+const glob = () => (globber ??= createRequire(import.meta.url)("tinyglobby") as typeof Tinyglobby);
+
 // A plain file name is taken as it is: one stat, where a glob walks its whole folder —
 // 200 stages naming one file each in a folder of 200 was 200 × 200 entries matched.
 // Globs, and folders (which stand for everything under them), go to tinyglobby.
@@ -80,7 +86,7 @@ export function matchInputs(patterns: readonly string[], cwd: string): string[] 
   const files = new Set<string>();
   const globs: string[] = [];
   for (const pattern of patterns) {
-    if (isDynamicPattern(pattern)) {
+    if (glob().isDynamicPattern(pattern)) {
       globs.push(pattern);
       continue;
     }
@@ -91,7 +97,7 @@ export function matchInputs(patterns: readonly string[], cwd: string): string[] 
       // not there (yet): no input by that name
     }
   }
-  if (globs.length > 0) for (const file of globSync(globs, { cwd, onlyFiles: true })) files.add(file);
+  if (globs.length > 0) for (const file of glob().globSync(globs, { cwd, onlyFiles: true })) files.add(file);
   return [...files].sort();
 }
 
