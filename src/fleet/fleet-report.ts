@@ -2,10 +2,10 @@
 // shape the local report reads from SQLite, so every report format works on it.
 import type { Coordination } from "../config/types.js";
 import type { AttemptRow, HealthRow, RunDetails, RunRow, StageRunRow } from "../store/queries.js";
-import { readFleet } from "./read-fleet.js";
+import { readFleet, type FleetRead } from "./read-fleet.js";
 import { REPORT_TABLES, type ReportTable } from "./report-tables.js";
 
-export type FleetReport = { ok: true; details: RunDetails | undefined } | { ok: false; message: string };
+export type FleetReport = FleetRead<{ details: RunDetails | undefined }>;
 
 // Each column as SQLite gives it: int8 comes back from pg as a string, so it is cast.
 function columnsOf(name: string): string {

@@ -2,10 +2,8 @@ import { formatDuration } from "../../config/duration.js";
 import { makeStyle } from "../../output/style.js";
 import { openDatabaseReadonly } from "../../store/read-database.js";
 import { listRuns, type RunRow } from "../../store/queries.js";
-import { loadConfigOrExit } from "../load-config.js";
-import { ExitCode, ExitError, UsageError } from "../exit.js";
-import { err } from "../io.js";
 import type { CommonOptions } from "../options.js";
+import { fleetStore, readOrExit } from "../fleet-store.js";
 import { parseCount } from "../count-option.js";
 import { out } from "../io.js";
 import { dataFormat, printJsonLines } from "../data-format.js";
@@ -45,13 +43,7 @@ export async function run(_args: string[], options: CommonOptions & { limit?: st
 
 // The runs of every host, from settings.report_store: postgres (docs/fleet.md).
 async function fleetRuns(options: CommonOptions, limit: number): Promise<RunRow[]> {
-  const { config, analysis } = loadConfigOrExit(options);
-  const coordination = config.settings.coordination;
-  if (!coordination || config.settings.reportStore !== "postgres")
-    throw new UsageError(`history --fleet reads the fleet's report store, and ${analysis.location.shown} has none`, 'set settings.report_store: postgres and settings.coordination: { postgres: "${DATABASE_URL}", scope: my-app } (docs/fleet.md)');
+  const coordination = fleetStore(options, "history");
   const { listFleetRuns } = await import("../../fleet/fleet-history.js");
-  const listed = await listFleetRuns(coordination, limit);
-  if (listed.ok) return listed.runs;
-  err(`error: ${listed.message}`);
-  throw new ExitError(ExitCode.failed);
+  return readOrExit(await listFleetRuns(coordination, limit)).runs;
 }

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { buildPlan, selectStages, type Plan } from "../../graph/plan.js";
 import type { Forecast } from "../../engine/freshness/forecast.js";
 import type { RecordedFingerprint } from "../../engine/freshness/freshness.js";
+import type { Db } from "../../store/database.js";
 import { planToDot, planToJson, planToMermaid, planToText, planViewOf } from "../../output/plan-format.js";
 import { resolveStateDir, type CommonOptions } from "../options.js";
 import { loadConfigOrExit } from "../load-config.js";
@@ -46,35 +47,31 @@ async function forecast(plan: Plan, stateDir: string): Promise<Map<number, Forec
 }
 
 async function recordedFingerprints(stateDir: string): Promise<Map<string, RecordedFingerprint>> {
-  const { databasePath } = await import("../../store/database.js");
-  if (!existsSync(databasePath(stateDir))) return new Map();
   const { loadFingerprints } = await import("../../store/fingerprints.js");
-  const { openDatabaseReadonly } = await import("../../store/read-database.js");
-  const db = openDatabaseReadonly(stateDir);
-  if (!db) return new Map();
-  try {
-    return loadFingerprints(db);
-  } finally {
-    db.close();
-  }
+  return (await readRecords(stateDir, loadFingerprints)) ?? new Map();
 }
 
 // Past durations from the report database, when there is one: the critical path is then
 // the one the next run will really have. No database, or a damaged one: 1 s per stage.
 async function recordedEstimates(stateDir: string): Promise<Map<string, number>> {
-  const { databasePath } = await import("../../store/database.js");
-  if (!existsSync(databasePath(stateDir))) return new Map();
   try {
     const { durationEstimates } = await import("../../store/queries.js");
-    const { openDatabaseReadonly } = await import("../../store/read-database.js");
-    const db = openDatabaseReadonly(stateDir);
-    if (!db) return new Map();
-    try {
-      return durationEstimates(db);
-    } finally {
-      db.close();
-    }
+    return (await readRecords(stateDir, durationEstimates)) ?? new Map();
   } catch {
     return new Map();
+  }
+}
+
+// One read of the report database, opened read-only; undefined when nothing has run here.
+async function readRecords<T>(stateDir: string, read: (db: Db) => T): Promise<T | undefined> {
+  const { databasePath } = await import("../../store/database.js");
+  if (!existsSync(databasePath(stateDir))) return undefined;
+  const { openDatabaseReadonly } = await import("../../store/read-database.js");
+  const db = openDatabaseReadonly(stateDir);
+  if (!db) return undefined;
+  try {
+    return read(db);
+  } finally {
+    db.close();
   }
 }

@@ -5,10 +5,10 @@ import { reportText } from "../../output/report-text.js";
 import { makeStyle } from "../../output/style.js";
 import { openDatabaseReadonly } from "../../store/read-database.js";
 import { findRun, runDetails, type RunDetails } from "../../store/queries.js";
-import { loadConfigOrExit } from "../load-config.js";
 import type { CommonOptions } from "../options.js";
-import { ExitCode, ExitError, UsageError } from "../exit.js";
-import { err, outLines } from "../io.js";
+import { fleetStore, readOrExit } from "../fleet-store.js";
+import { UsageError } from "../exit.js";
+import { outLines } from "../io.js";
 import { dataFormat, printJson } from "../data-format.js";
 import { stateDirFor } from "../state.js";
 
@@ -48,16 +48,9 @@ function print(details: RunDetails, options: CommonOptions & { format?: string }
 
 // A run of any host, from settings.report_store: postgres (docs/fleet.md).
 async function fleetDetails(id: string | undefined, options: CommonOptions): Promise<RunDetails> {
-  const { config, analysis } = loadConfigOrExit(options);
-  const coordination = config.settings.coordination;
-  if (!coordination || config.settings.reportStore !== "postgres")
-    throw new UsageError(`report --fleet reads the fleet's report store, and ${analysis.location.shown} has none`, 'set settings.report_store: postgres and settings.coordination: { postgres: "${DATABASE_URL}", scope: my-app } (docs/fleet.md)');
+  const coordination = fleetStore(options, "report");
   const { fleetRunDetails } = await import("../../fleet/fleet-report.js");
-  const found = await fleetRunDetails(coordination, id);
-  if (!found.ok) {
-    err(`error: ${found.message}`);
-    throw new ExitError(ExitCode.failed);
-  }
+  const found = readOrExit(await fleetRunDetails(coordination, id));
   if (!found.details) throw new UsageError(id ? `no run "${id}" in the fleet's report store (or more than one starts with it)` : "no runs in the fleet's report store yet", "`netra-start history --fleet` lists them");
   return found.details;
 }
